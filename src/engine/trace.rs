@@ -1,0 +1,457 @@
+//! What the engine found: the path through the decision graph, the outcome of each part, why each
+//! certificate was kept or dropped at each node, and the findings. Views render this and nothing
+//! else.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::guid::Guid;
+use crate::scenario::Thumbprint;
+use crate::utc::UtcTime;
+
+/// The nodes of the decision graph. The ids are fixed by the spec: the UI, the exports and the
+/// acceptance tests use them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeId {
+    Freshness,
+    Search,
+    Filter,
+    Count,
+    Flight,
+    Gateway,
+    Skip,
+    DeleteMetadata,
+    StoreMetadata,
+    MetadataLookup,
+    FallbackSearch,
+    UninstallGuard,
+}
+
+impl NodeId {
+    pub const ALL: [NodeId; 12] = [
+        NodeId::Freshness,
+        NodeId::Search,
+        NodeId::Filter,
+        NodeId::Count,
+        NodeId::Flight,
+        NodeId::Gateway,
+        NodeId::Skip,
+        NodeId::DeleteMetadata,
+        NodeId::StoreMetadata,
+        NodeId::MetadataLookup,
+        NodeId::FallbackSearch,
+        NodeId::UninstallGuard,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NodeId::Freshness => "freshness",
+            NodeId::Search => "search",
+            NodeId::Filter => "filter",
+            NodeId::Count => "count",
+            NodeId::Flight => "flight",
+            NodeId::Gateway => "gateway",
+            NodeId::Skip => "skip",
+            NodeId::DeleteMetadata => "delete_metadata",
+            NodeId::StoreMetadata => "store_metadata",
+            NodeId::MetadataLookup => "metadata_lookup",
+            NodeId::FallbackSearch => "fallback_search",
+            NodeId::UninstallGuard => "uninstall_guard",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        NodeId::ALL.into_iter().find(|n| n.as_str() == text)
+    }
+
+    /// A short title for the graph and the step list.
+    pub fn title(self) -> &'static str {
+        match self {
+            NodeId::Freshness => "Metadata fresh?",
+            NodeId::Search => "Search stores for OID 5.6",
+            NodeId::Filter => "Drop no-key / expired",
+            NodeId::Count => "More than one left?",
+            NodeId::Flight => "Tenant flighted?",
+            NodeId::Gateway => "Gateway validation",
+            NodeId::Skip => "Skip (metadata kept)",
+            NodeId::DeleteMetadata => "Delete CertMetadata",
+            NodeId::StoreMetadata => "Write CertMetadata",
+            NodeId::MetadataLookup => "Cert from metadata?",
+            NodeId::FallbackSearch => "Fallback store search",
+            NodeId::UninstallGuard => "Uninstall guard",
+        }
+    }
+}
+
+impl fmt::Display for NodeId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How the Client Cert Checker task ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskOutcome {
+    Skipped,
+    StoppedSingle,
+    StoppedNotFlighted,
+    Selected,
+    NoneValid,
+}
+
+impl TaskOutcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskOutcome::Skipped => "skipped",
+            TaskOutcome::StoppedSingle => "stopped_single",
+            TaskOutcome::StoppedNotFlighted => "stopped_not_flighted",
+            TaskOutcome::Selected => "selected",
+            TaskOutcome::NoneValid => "none_valid",
+        }
+    }
+}
+
+/// What the task did to `CertMetadata`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MetadataAction {
+    Kept,
+    Deleted,
+    Written,
+}
+
+impl MetadataAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MetadataAction::Kept => "kept",
+            MetadataAction::Deleted => "deleted",
+            MetadataAction::Written => "written",
+        }
+    }
+}
+
+/// How GetMDMCert found the certificate the agent uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Via {
+    Metadata,
+    Fallback,
+    None,
+}
+
+impl Via {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Via::Metadata => "metadata",
+            Via::Fallback => "fallback",
+            Via::None => "none",
+        }
+    }
+}
+
+/// Why a certificate dropped out at a node, or why it was kept. Ordered from the most specific
+/// reason to the least (the order in which the UI lists them), as webpki ranks its errors.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum Reason {
+    /// In a store the agent does not search.
+    WrongStore { store: String },
+    /// Does not carry `1.2.840.113556.5.6`.
+    NoIntuneOid,
+    /// The private key is absent.
+    KeyAbsent,
+    /// Expired at `evaluated_at`.
+    Expired { not_after: UtcTime },
+    /// Not valid yet at `evaluated_at` (drops out only where validity is required).
+    NotYetValid { not_before: UtcTime },
+    /// An explicit `reject` override.
+    RejectedByOverride,
+    /// The gateway rule did not accept it (e.g. another certificate is the enrolled one).
+    RejectedByGateway { detail: String },
+    /// Not named by `CertMetadata`.
+    NotInMetadata,
+    /// Lost a tie-break or ordering to a better certificate.
+    Outranked { by: Thumbprint },
+    /// Not reached: an earlier certificate was already chosen.
+    NotReached,
+    /// Kept or chosen, with a plain sentence why.
+    Kept { detail: String },
+}
+
+impl Reason {
+    pub fn is_kept(&self) -> bool {
+        matches!(self, Reason::Kept { .. })
+    }
+
+    /// One plain sentence for people.
+    pub fn sentence(&self) -> String {
+        match self {
+            Reason::WrongStore { store } => {
+                format!("sits in {store}, which the agent does not search")
+            }
+            Reason::NoIntuneOid => {
+                "carries no Intune account ID (OID 1.2.840.113556.5.6): not an MDM certificate"
+                    .into()
+            }
+            Reason::KeyAbsent => "its private key is absent".into(),
+            Reason::Expired { not_after } => format!("expired on {}", not_after.human()),
+            Reason::NotYetValid { not_before } => {
+                format!("not valid until {}", not_before.human())
+            }
+            Reason::RejectedByOverride => "rejected by your gateway override".into(),
+            Reason::RejectedByGateway { detail } => {
+                format!("not accepted by the service: {detail}")
+            }
+            Reason::NotInMetadata => "not the certificate CertMetadata names".into(),
+            Reason::Outranked { by } => {
+                format!("a better certificate ranks first ({})", by.short())
+            }
+            Reason::NotReached => "not judged: an earlier certificate was accepted".into(),
+            Reason::Kept { detail } => detail.clone(),
+        }
+    }
+}
+
+/// One certificate's fate at one node.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertVerdict {
+    pub thumbprint: Thumbprint,
+    pub kept: bool,
+    #[serde(flatten)]
+    pub reason: Reason,
+    /// `Reason::sentence`, precomputed for views and JSON readers.
+    pub why: String,
+}
+
+impl CertVerdict {
+    pub fn new(thumbprint: Thumbprint, reason: Reason) -> Self {
+        CertVerdict {
+            thumbprint,
+            kept: reason.is_kept(),
+            why: reason.sentence(),
+            reason,
+        }
+    }
+}
+
+/// What happened at one visited node.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NodeTrace {
+    pub node: NodeId,
+    /// The decision in one sentence ("2 candidates left: continue").
+    pub decision: String,
+    /// The certificates the node considered, most specific drop reason first, kept ones last.
+    pub considered: Vec<CertVerdict>,
+}
+
+/// Part 1: the Client Cert Checker task.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskTrace {
+    pub path: Vec<NodeId>,
+    pub outcome: TaskOutcome,
+    pub metadata_action: MetadataAction,
+    pub selected: Option<Thumbprint>,
+}
+
+/// Part 2: what GetMDMCert returns.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AgentTrace {
+    pub path: Vec<NodeId>,
+    pub via: Via,
+    pub cert: Option<Thumbprint>,
+}
+
+/// The information-only uninstall guard.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UninstallGuard {
+    pub tenant_flighted: bool,
+    /// The current tenant the flight rule found, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub current_tenant: Option<Guid>,
+}
+
+/// How bad a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+
+    /// `true` when `self` is at least as bad as `threshold`.
+    pub fn at_least(self, threshold: Severity) -> bool {
+        self <= threshold
+    }
+}
+
+/// The finding codes of the spec. Fixed: the UI, exports and tests use them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum FindingCode {
+    NoCertificates,
+    NoMdmCert,
+    NoUsableCert,
+    MdmCertNoPrivateKey,
+    MdmCertExpired,
+    MdmCertNotYetValid,
+    MdmCertExpiringSoon,
+    MultipleMdmCerts,
+    MixedAccounts,
+    UsedCertNotEnrolled,
+    StaleMetadata,
+    MetadataTimeInFuture,
+    UnexpectedIssuer,
+    PrivateKeyUnknown,
+    CertInUserStore,
+    EnrollmentCertMissing,
+    CertReferenceMismatch,
+    CertReferenceUserStore,
+    DeviceIdMismatch,
+    MdmCertRenewalDue,
+    RenewalError,
+    LogDisagrees,
+}
+
+impl FindingCode {
+    pub const ALL: [FindingCode; 22] = [
+        FindingCode::NoCertificates,
+        FindingCode::NoMdmCert,
+        FindingCode::NoUsableCert,
+        FindingCode::MdmCertNoPrivateKey,
+        FindingCode::MdmCertExpired,
+        FindingCode::MdmCertNotYetValid,
+        FindingCode::MdmCertExpiringSoon,
+        FindingCode::MultipleMdmCerts,
+        FindingCode::MixedAccounts,
+        FindingCode::UsedCertNotEnrolled,
+        FindingCode::StaleMetadata,
+        FindingCode::MetadataTimeInFuture,
+        FindingCode::UnexpectedIssuer,
+        FindingCode::PrivateKeyUnknown,
+        FindingCode::CertInUserStore,
+        FindingCode::EnrollmentCertMissing,
+        FindingCode::CertReferenceMismatch,
+        FindingCode::CertReferenceUserStore,
+        FindingCode::DeviceIdMismatch,
+        FindingCode::MdmCertRenewalDue,
+        FindingCode::RenewalError,
+        FindingCode::LogDisagrees,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingCode::NoCertificates => "NO_CERTIFICATES",
+            FindingCode::NoMdmCert => "NO_MDM_CERT",
+            FindingCode::NoUsableCert => "NO_USABLE_CERT",
+            FindingCode::MdmCertNoPrivateKey => "MDM_CERT_NO_PRIVATE_KEY",
+            FindingCode::MdmCertExpired => "MDM_CERT_EXPIRED",
+            FindingCode::MdmCertNotYetValid => "MDM_CERT_NOT_YET_VALID",
+            FindingCode::MdmCertExpiringSoon => "MDM_CERT_EXPIRING_SOON",
+            FindingCode::MultipleMdmCerts => "MULTIPLE_MDM_CERTS",
+            FindingCode::MixedAccounts => "MIXED_ACCOUNTS",
+            FindingCode::UsedCertNotEnrolled => "USED_CERT_NOT_ENROLLED",
+            FindingCode::StaleMetadata => "STALE_METADATA",
+            FindingCode::MetadataTimeInFuture => "METADATA_TIME_IN_FUTURE",
+            FindingCode::UnexpectedIssuer => "UNEXPECTED_ISSUER",
+            FindingCode::PrivateKeyUnknown => "PRIVATE_KEY_UNKNOWN",
+            FindingCode::CertInUserStore => "CERT_IN_USER_STORE",
+            FindingCode::EnrollmentCertMissing => "ENROLLMENT_CERT_MISSING",
+            FindingCode::CertReferenceMismatch => "CERT_REFERENCE_MISMATCH",
+            FindingCode::CertReferenceUserStore => "CERT_REFERENCE_USER_STORE",
+            FindingCode::DeviceIdMismatch => "DEVICE_ID_MISMATCH",
+            FindingCode::MdmCertRenewalDue => "MDM_CERT_RENEWAL_DUE",
+            FindingCode::RenewalError => "RENEWAL_ERROR",
+            FindingCode::LogDisagrees => "LOG_DISAGREES",
+        }
+    }
+
+    pub fn severity(self) -> Severity {
+        use FindingCode::*;
+        match self {
+            NoMdmCert
+            | NoUsableCert
+            | MdmCertNoPrivateKey
+            | MdmCertExpired
+            | UsedCertNotEnrolled
+            | EnrollmentCertMissing => Severity::Error,
+            MdmCertNotYetValid
+            | MdmCertExpiringSoon
+            | MultipleMdmCerts
+            | MixedAccounts
+            | StaleMetadata
+            | MetadataTimeInFuture
+            | UnexpectedIssuer
+            | CertReferenceMismatch
+            | CertReferenceUserStore
+            | DeviceIdMismatch
+            | RenewalError
+            | LogDisagrees => Severity::Warning,
+            NoCertificates | PrivateKeyUnknown | CertInUserStore | MdmCertRenewalDue => {
+                Severity::Info
+            }
+        }
+    }
+}
+
+impl fmt::Display for FindingCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One finding: one per code, listing every certificate it concerns.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Finding {
+    pub code: FindingCode,
+    pub severity: Severity,
+    pub message: String,
+    pub fix: String,
+    pub certs: Vec<Thumbprint>,
+}
+
+/// The whole verdict on a scenario.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Trace {
+    pub evaluated_at: UtcTime,
+    pub task: TaskTrace,
+    pub agent: AgentTrace,
+    pub uninstall_guard: UninstallGuard,
+    pub findings: Vec<Finding>,
+    /// Per visited node, in visiting order (task nodes, then agent nodes, then the guard).
+    pub nodes: Vec<NodeTrace>,
+    /// The earliest instant after `evaluated_at` at which the verdict could change with no new
+    /// input, if any.
+    pub stable_until: Option<UtcTime>,
+    /// Why `stable_until` is what it is ("M1 expires").
+    pub stable_until_reason: Option<String>,
+}
+
+impl Trace {
+    /// Whether a node lies on the path taken (task, agent, or the guard, which always runs).
+    pub fn visited(&self, node: NodeId) -> bool {
+        node == NodeId::UninstallGuard
+            || self.task.path.contains(&node)
+            || self.agent.path.contains(&node)
+    }
+
+    pub fn node(&self, node: NodeId) -> Option<&NodeTrace> {
+        self.nodes.iter().find(|n| n.node == node)
+    }
+
+    pub fn has(&self, code: FindingCode) -> bool {
+        self.findings.iter().any(|f| f.code == code)
+    }
+}

@@ -1,0 +1,1 @@
+//! Intune and Entra certificate extensions: the OID table, GUID decoding, classification.

@@ -1,0 +1,29 @@
+//! # ime-cert-inspector
+//!
+//! Which MDM client certificate will a Windows device use to talk to Intune, why, and what is
+//! wrong? This crate re-runs the Intune Management Extension's "Client Cert Checker" task and the
+//! agent's later certificate lookup on what an admin exported from the device.
+//!
+//! Data flows one way:
+//!
+//! ```text
+//! files ──ingest──▶ Scenario ──engine──▶ Trace ──report / graph / share──▶ views
+//! ```
+//!
+//! * [`ingest`] turns bytes (certificates, PKCS#12, `.reg`, bundles) into typed inputs and
+//!   specific, per-file errors;
+//! * [`scenario`] is the typed model the engine judges;
+//! * [`engine`] is pure: a scenario in, a [`engine::Trace`] out;
+//! * [`report`] and [`graph`] present a trace; the CLI (`imecert`) and the web app are thin
+//!   shells over the same calls.
+#![forbid(unsafe_code)]
+
+pub mod engine;
+pub mod guid;
+pub mod ingest;
+pub mod intune;
+pub mod scenario;
+pub mod utc;
+
+/// The version the report carries in `tool_version`.
+pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
