@@ -1,0 +1,520 @@
+//! Findings: what is wrong (or worth knowing) about the scenario, independent of the path taken.
+//!
+//! Computed over the certificates in the two searched stores even when the task skipped or
+//! stopped early. One finding per code, listing every certificate it concerns.
+
+use std::collections::BTreeMap;
+
+use crate::scenario::{Certificate, KeyPresence, MetadataTime, Scenario, Store, Thumbprint};
+use crate::utc::DAY;
+
+use super::order;
+use super::trace::{AgentTrace, Finding, FindingCode};
+
+/// The issuer of genuine Intune MDM device certificates.
+const INTUNE_MDM_CA: &str = "CN=Microsoft Intune MDM Device CA";
+
+/// How close to expiry the used certificate must be for `MDM_CERT_EXPIRING_SOON`.
+pub const EXPIRING_SOON_DAYS: i64 = 30;
+
+/// Accumulates findings, one per code, in a fixed order.
+#[derive(Default)]
+struct Findings(BTreeMap<FindingCode, (String, Vec<Thumbprint>)>);
+
+impl Findings {
+    fn raise(&mut self, code: FindingCode, message: String, certs: Vec<Thumbprint>) {
+        let mut certs = certs;
+        let mut seen = std::collections::BTreeSet::new();
+        certs.retain(|c| seen.insert(c.clone()));
+        self.0.insert(code, (message, certs));
+    }
+
+    fn raise_for(
+        &mut self,
+        code: FindingCode,
+        certs: Vec<&Certificate>,
+        message: impl Fn(usize) -> String,
+    ) {
+        if !certs.is_empty() {
+            let message = message(certs.len());
+            self.raise(
+                code,
+                message,
+                certs.iter().map(|c| c.facts.thumbprint.clone()).collect(),
+            );
+        }
+    }
+
+    fn into_vec(self) -> Vec<Finding> {
+        let mut list: Vec<Finding> = self
+            .0
+            .into_iter()
+            .map(|(code, (message, certs))| Finding {
+                code,
+                severity: code.severity(),
+                message,
+                fix: fix_for(code).to_string(),
+                certs,
+            })
+            .collect();
+        list.sort_by_key(|f| (f.severity, f.code));
+        list
+    }
+}
+
+fn these(n: usize) -> &'static str {
+    if n == 1 {
+        "An MDM certificate"
+    } else {
+        "MDM certificates"
+    }
+}
+
+/// Every finding for the scenario, given what Part 2 picked.
+pub fn compute(scenario: &Scenario, agent: &AgentTrace) -> Vec<Finding> {
+    let mut out = Findings::default();
+    let at = scenario.evaluated_at;
+    let registry = &scenario.registry;
+    let mdm: Vec<&Certificate> = order::searched_mdm(scenario).collect();
+    let candidates = order::candidates(scenario);
+    let store_certs: Vec<&Certificate> = scenario
+        .certificates
+        .iter()
+        .filter(|c| c.store.is_searched())
+        .collect();
+    let in_stores = |tp: &Thumbprint| store_certs.iter().any(|c| &c.facts.thumbprint == tp);
+    let used = agent.cert.as_ref().and_then(|tp| {
+        store_certs
+            .iter()
+            .copied()
+            .find(|c| &c.facts.thumbprint == tp)
+    });
+    let no_certificates = scenario.certificates.is_empty();
+
+    if no_certificates {
+        out.raise(
+            FindingCode::NoCertificates,
+            "No certificate was supplied, so only the registry could be judged.".into(),
+            vec![],
+        );
+    } else {
+        if mdm.is_empty() {
+            out.raise(
+                FindingCode::NoMdmCert,
+                "No certificate in LocalMachine\\My or CurrentUser\\My carries the Intune account ID (OID 1.2.840.113556.5.6).".into(),
+                vec![],
+            );
+        }
+        if agent.cert.is_none() {
+            out.raise(
+                FindingCode::NoUsableCert,
+                "The agent finds no usable MDM certificate: the device cannot authenticate to Intune.".into(),
+                vec![],
+            );
+        }
+    }
+
+    out.raise_for(
+        FindingCode::MdmCertNoPrivateKey,
+        mdm.iter()
+            .copied()
+            .filter(|c| c.private_key == KeyPresence::Absent)
+            .collect(),
+        |n| {
+            format!(
+                "{} has no private key on the device, so the agent cannot use it.",
+                these(n)
+            )
+        },
+    );
+    out.raise_for(
+        FindingCode::MdmCertExpired,
+        mdm.iter()
+            .copied()
+            .filter(|c| c.facts.is_expired_at(at))
+            .collect(),
+        |n| format!("{} expired before {}.", these(n), at.human()),
+    );
+    out.raise_for(
+        FindingCode::MdmCertNotYetValid,
+        mdm.iter()
+            .copied()
+            .filter(|c| at < c.facts.not_before)
+            .collect(),
+        |n| {
+            format!(
+                "{} is not valid yet at {} (clock skew or a just-issued certificate).",
+                these(n),
+                at.human()
+            )
+        },
+    );
+    if let Some(cert) = used {
+        let left = cert.facts.not_after.0.saturating_sub(at.0);
+        if left <= EXPIRING_SOON_DAYS * DAY {
+            out.raise(
+                FindingCode::MdmCertExpiringSoon,
+                format!(
+                    "The certificate the agent uses expires on {} (in {} days).",
+                    cert.facts.not_after.human(),
+                    left.max(0) / DAY
+                ),
+                vec![cert.facts.thumbprint.clone()],
+            );
+        }
+        let window = i64::from(scenario.assumptions.renewal_window_days) * DAY;
+        let renewed = mdm.iter().any(|c| {
+            c.facts.not_after > cert.facts.not_after && c.private_key != KeyPresence::Absent
+        });
+        if left <= window && !renewed {
+            out.raise(
+                FindingCode::MdmCertRenewalDue,
+                format!(
+                    "The certificate the agent uses is inside the {}-day renewal window (expires {}) and no renewed certificate was supplied.",
+                    scenario.assumptions.renewal_window_days,
+                    cert.facts.not_after.human()
+                ),
+                vec![cert.facts.thumbprint.clone()],
+            );
+        }
+    }
+    if candidates.len() > 1 {
+        out.raise_for(FindingCode::MultipleMdmCerts, candidates.clone(), |n| {
+            format!("{n} MDM certificates qualify (key not absent, not expired); the agent has to choose.")
+        });
+    }
+    let accounts: std::collections::BTreeSet<String> = candidates
+        .iter()
+        .map(|c| match &c.facts.account_id {
+            Some(v) => v.guid().map_or_else(|| format!("{v:?}"), |g| g.to_string()),
+            None => String::new(),
+        })
+        .collect();
+    if accounts.len() > 1 {
+        out.raise_for(FindingCode::MixedAccounts, candidates.clone(), |_| {
+            format!(
+                "The candidates carry {} different Intune account IDs (tenant move or re-enrollment).",
+                accounts.len()
+            )
+        });
+    }
+
+    let enrolled = order::enrolled_thumbprints(scenario);
+    if let Some(cert) = used
+        && !enrolled.is_empty()
+        && !enrolled.contains(&&cert.facts.thumbprint)
+    {
+        let mut certs = vec![cert.facts.thumbprint.clone()];
+        certs.extend(enrolled.iter().map(|t| (*t).clone()));
+        out.raise(
+            FindingCode::UsedCertNotEnrolled,
+            format!(
+                "The agent uses {}, but the enrollment names {}.",
+                cert.facts.thumbprint.short(),
+                enrolled
+                    .iter()
+                    .map(|t| t.short())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            certs,
+        );
+    }
+
+    if let Some(metadata) = registry.cert_metadata.as_ref() {
+        if !no_certificates {
+            match (&metadata.thumbprint, &metadata.thumbprint_raw) {
+                (Some(tp), _) => {
+                    let named = store_certs.iter().find(|c| &c.facts.thumbprint == tp);
+                    match named {
+                        None => out.raise(
+                            FindingCode::StaleMetadata,
+                            format!(
+                                "CertMetadata names {}, which no supplied store certificate has.",
+                                tp.short()
+                            ),
+                            vec![tp.clone()],
+                        ),
+                        Some(c) if c.facts.is_expired_at(at) => out.raise(
+                            FindingCode::StaleMetadata,
+                            format!(
+                                "CertMetadata names {}, which expired on {}.",
+                                tp.short(),
+                                c.facts.not_after.human()
+                            ),
+                            vec![tp.clone()],
+                        ),
+                        Some(_) => {}
+                    }
+                }
+                (None, Some(raw)) => out.raise(
+                    FindingCode::StaleMetadata,
+                    format!("CertMetadata names {raw:?}, which is not a thumbprint."),
+                    vec![],
+                ),
+                (None, None) => {}
+            }
+        }
+        if let MetadataTime::Readable { at: validated } = metadata.validated_at
+            && validated > at
+        {
+            out.raise(
+                FindingCode::MetadataTimeInFuture,
+                format!(
+                    "CertMetadata was validated at {}, after the evaluation time {} (clock skew); the task treats it as fresh.",
+                    validated.human(),
+                    at.human()
+                ),
+                metadata.thumbprint.iter().cloned().collect(),
+            );
+        }
+    }
+
+    out.raise_for(
+        FindingCode::UnexpectedIssuer,
+        mdm.iter()
+            .copied()
+            .filter(|c| !c.facts.issuer.trim().eq_ignore_ascii_case(INTUNE_MDM_CA))
+            .collect(),
+        |n| format!("{} was not issued by {INTUNE_MDM_CA}.", these(n)),
+    );
+    out.raise_for(
+        FindingCode::PrivateKeyUnknown,
+        candidates.iter().copied().filter(|c| c.private_key == KeyPresence::Unknown).collect(),
+        |n| {
+            if n == 1 {
+                "Whether the device holds this MDM certificate's private key is unknown (a .cer export cannot tell); the inspector assumes it does.".into()
+            } else {
+                "Whether the device holds these MDM certificates' private keys is unknown (a .cer export cannot tell); the inspector assumes it does.".into()
+            }
+        },
+    );
+    out.raise_for(
+        FindingCode::CertInUserStore,
+        mdm.iter()
+            .copied()
+            .filter(|c| c.store == Store::CurrentUserMy)
+            .collect(),
+        |n| {
+            format!(
+                "{} sits in CurrentUser\\My (older or user-driven enrollment).",
+                these(n)
+            )
+        },
+    );
+
+    registry_cross_checks(scenario, &store_certs, &in_stores, &mut out);
+    device_id_check(scenario, &mdm, &mut out);
+    out.into_vec()
+}
+
+fn registry_cross_checks(
+    scenario: &Scenario,
+    store_certs: &[&Certificate],
+    in_stores: &dyn Fn(&Thumbprint) -> bool,
+    out: &mut Findings,
+) {
+    let registry = &scenario.registry;
+    let mut missing = Vec::new();
+    let mut mismatched = Vec::new();
+    let mut mismatch_text = Vec::new();
+    let mut renew_errors = Vec::new();
+    for enrollment in registry.intune_enrollments() {
+        if let Some(tp) = &enrollment.dmp_cert_thumbprint {
+            if !store_certs.is_empty() && !in_stores(tp) {
+                missing.push(tp.clone());
+            }
+            if let Some(reference) = registry
+                .omadm_account_for(enrollment)
+                .and_then(|a| a.referenced_thumbprint())
+                && &reference != tp
+            {
+                mismatch_text.push(format!(
+                    "enrollment {} names {}, its OMA-DM account references {}",
+                    enrollment.id,
+                    tp.short(),
+                    reference.short()
+                ));
+                mismatched.push(tp.clone());
+                mismatched.push(reference);
+            }
+        }
+        if let Some(code) = enrollment.renew_error_code.filter(|c| *c != 0) {
+            renew_errors.push(format!("enrollment {}: error 0x{code:08X}", enrollment.id));
+        }
+    }
+    if !missing.is_empty() {
+        let list = missing
+            .iter()
+            .map(Thumbprint::short)
+            .collect::<Vec<_>>()
+            .join(", ");
+        out.raise(
+            FindingCode::EnrollmentCertMissing,
+            format!("The Intune enrollment names {list}, but no supplied store certificate has that thumbprint."),
+            missing,
+        );
+    }
+    if !mismatched.is_empty() {
+        out.raise(
+            FindingCode::CertReferenceMismatch,
+            format!(
+                "DMPCertThumbPrint and SslClientCertReference disagree: {}.",
+                mismatch_text.join("; ")
+            ),
+            mismatched,
+        );
+    }
+    let user_refs: Vec<Thumbprint> = registry
+        .omadm_accounts
+        .iter()
+        .filter(|a| a.references_user_store())
+        .filter_map(|a| a.referenced_thumbprint())
+        .collect();
+    if registry
+        .omadm_accounts
+        .iter()
+        .any(|a| a.references_user_store())
+    {
+        out.raise(
+            FindingCode::CertReferenceUserStore,
+            "The OMA-DM account references its client certificate in the user store (MY;User;…), a known sign of a broken enrollment.".into(),
+            user_refs,
+        );
+    }
+    if !renew_errors.is_empty() {
+        out.raise(
+            FindingCode::RenewalError,
+            format!(
+                "The last certificate renewal failed ({}).",
+                renew_errors.join("; ")
+            ),
+            vec![],
+        );
+    }
+}
+
+/// `DEVICE_ID_MISMATCH`: per MDM certificate, subject CN, OID 5.4 and the naming enrollment's
+/// `EntDMID` must agree where two or more of them exist.
+fn device_id_check(scenario: &Scenario, mdm: &[&Certificate], out: &mut Findings) {
+    let normalize = |s: &str| {
+        s.trim()
+            .trim_start_matches('{')
+            .trim_end_matches('}')
+            .to_ascii_lowercase()
+    };
+    let mut concerned = Vec::new();
+    let mut details = Vec::new();
+    for cert in mdm {
+        let mut ids: Vec<(&str, String)> = Vec::new();
+        if let Some(cn) = cert.facts.subject_cn() {
+            ids.push(("subject CN", normalize(cn)));
+        }
+        if let Some(value) = &cert.facts.device_id {
+            let text = value
+                .guid()
+                .map_or_else(|| "malformed".to_string(), |g| g.to_string());
+            ids.push(("OID 5.4", text));
+        }
+        if let Some(dmid) = scenario
+            .registry
+            .intune_enrollments()
+            .filter(|e| e.dmp_cert_thumbprint.as_ref() == Some(&cert.facts.thumbprint))
+            .find_map(|e| e.ent_dmid.as_deref())
+        {
+            ids.push(("EntDMID", normalize(dmid)));
+        }
+        let first = ids.first().map(|(_, v)| v.clone());
+        if ids.len() >= 2 && ids.iter().any(|(_, v)| Some(v) != first.as_ref()) {
+            concerned.push(cert.facts.thumbprint.clone());
+            details.push(format!(
+                "{}: {}",
+                cert.facts.thumbprint.short(),
+                ids.iter()
+                    .map(|(k, v)| format!("{k} {v}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+    }
+    if !concerned.is_empty() {
+        out.raise(
+            FindingCode::DeviceIdMismatch,
+            format!("The device IDs do not agree ({}).", details.join("; ")),
+            concerned,
+        );
+    }
+}
+
+/// What to do about each finding.
+pub fn fix_for(code: FindingCode) -> &'static str {
+    use FindingCode::*;
+    match code {
+        NoCertificates => {
+            "Add the device's certificates: run the collector script on the device and drop its bundle, or export LocalMachine\\My and CurrentUser\\My."
+        }
+        NoMdmCert => {
+            "Check that the device is enrolled (Settings > Accounts > Access work or school). If it is, re-enroll it to get a new MDM certificate; if you exported by hand, export from LocalMachine\\My."
+        }
+        NoUsableCert => {
+            "Re-enroll the device (or fix the certificate's key/validity) so that one valid MDM certificate with its private key is in LocalMachine\\My."
+        }
+        MdmCertNoPrivateKey => {
+            "Remove the certificate without a key. If it is the only one, re-enroll the device; a TPM clear or a PFX imported without its key causes this."
+        }
+        MdmCertExpired => {
+            "Delete the expired MDM certificate from the store; if no valid one remains, re-enroll the device (an expired certificate cannot renew)."
+        }
+        MdmCertNotYetValid => {
+            "Check the device clock and time zone; a certificate issued in the future usually means clock skew."
+        }
+        MdmCertExpiringSoon => {
+            "Make sure renewal works: the device must check in with Intune; look for RenewErrorCode in the enrollment key, re-enroll if renewal keeps failing."
+        }
+        MultipleMdmCerts => {
+            "Remove the MDM certificates that the enrollment does not name (keep the one DMPCertThumbPrint names) so the agent cannot pick the wrong one."
+        }
+        MixedAccounts => {
+            "The device holds certificates from different Intune accounts: remove the ones from the old tenant."
+        }
+        UsedCertNotEnrolled => {
+            "Remove the certificate the agent picks (it is not the enrolled one), or re-enroll so that the enrollment and the store agree."
+        }
+        StaleMetadata => {
+            "Let the Client Cert Checker task run again (it deletes or rewrites CertMetadata), or delete the CertMetadata key."
+        }
+        MetadataTimeInFuture => {
+            "Fix the device clock; then delete CertMetadata so the task re-validates."
+        }
+        UnexpectedIssuer => {
+            "Check where the certificate comes from: Intune MDM certificates are issued by Microsoft Intune MDM Device CA. Remove impostors; keep legacy issuers only if you know them."
+        }
+        PrivateKeyUnknown => {
+            "Export the certificate with its key state using the collector script, or set key presence by hand if you know it."
+        }
+        CertInUserStore => {
+            "Modern enrollments keep the MDM certificate in LocalMachine\\My; a user-store certificate points to an old or user-driven enrollment — consider re-enrolling."
+        }
+        EnrollmentCertMissing => {
+            "Export the certificate the enrollment names (check both stores). If it is really gone, re-enroll the device."
+        }
+        CertReferenceMismatch => {
+            "The enrollment and the OMA-DM account point to different certificates: re-enroll the device to make them agree."
+        }
+        CertReferenceUserStore => {
+            "Re-enroll the device so that the OMA-DM account references the certificate in the machine store (MY;System;…)."
+        }
+        DeviceIdMismatch => {
+            "The certificate belongs to another device record: re-enroll the device, or remove the foreign certificate."
+        }
+        MdmCertRenewalDue => {
+            "Nothing to do if the device checks in regularly; if renewal does not happen, check RenewErrorCode and connectivity to Intune."
+        }
+        RenewalError => {
+            "Look up the error code (e.g. 0x80072EE7 is a name-resolution failure), fix connectivity or the enrollment, then trigger a sync."
+        }
+        LogDisagrees => {
+            "The device did something else than the simulation predicts: check the assumptions (flighted tenants, gateway rule, key presence) and collect fresh data."
+        }
+    }
+}

@@ -1,0 +1,433 @@
+//! The spec's *Worked scenarios*, built from facts (no files), plus edge cases of each rule.
+
+use super::*;
+use crate::guid::Guid;
+use crate::scenario::*;
+use crate::utc::UtcTime;
+
+const A: &str = "b7e3c1a4-2f6d-4e8b-9a1c-3d5e7f9b1c2d";
+const B: &str = "0d4f8e2a-6c1b-4a9e-8f3d-5b7c9e1a2f4b";
+
+fn t(s: &str) -> UtcTime {
+    UtcTime::parse_rfc3339(s).unwrap()
+}
+
+fn cert(name: &str, from: &str, to: &str, account: Option<&str>) -> Certificate {
+    let tp = Thumbprint::of_der(name.as_bytes());
+    Certificate {
+        facts: CertFacts {
+            thumbprint: tp,
+            subject: format!("CN={name}"),
+            issuer: "CN=Microsoft Intune MDM Device CA".into(),
+            serial: "01".into(),
+            not_before: t(&format!("{from}T00:00:00Z")),
+            not_after: t(&format!("{to}T00:00:00Z")),
+            account_id: account.map(|a| GuidValue::Decoded {
+                guid: a.parse().unwrap(),
+                shape: GuidShape::OctetString,
+            }),
+            device_id: None,
+        },
+        store: Store::LocalMachineMy,
+        private_key: KeyPresence::Present,
+        sources: vec![format!("{name}.cer")],
+        key_provider: None,
+    }
+}
+
+fn m0() -> Certificate {
+    cert("M0", "2025-10-01", "2026-10-01", Some(A))
+}
+fn m1() -> Certificate {
+    cert("M1", "2026-03-01", "2027-03-01", Some(A))
+}
+fn m2() -> Certificate {
+    cert("M2", "2026-09-01", "2027-09-01", Some(A))
+}
+fn x() -> Certificate {
+    cert("X", "2026-01-01", "2027-01-01", None)
+}
+
+fn tp(c: &Certificate) -> Thumbprint {
+    c.facts.thumbprint.clone()
+}
+
+fn scenario(certs: Vec<Certificate>) -> Scenario {
+    let mut s = Scenario::new(t("2026-11-24T10:00:00Z"));
+    for c in certs {
+        s.add_certificate(c);
+    }
+    s
+}
+
+fn enroll(s: &mut Scenario, c: &Certificate) {
+    s.registry.enrollments.push(Enrollment {
+        id: "{11111111-2222-3333-4444-555555555555}".into(),
+        provider_id: Some("MS DM Server".into()),
+        dmp_cert_thumbprint: Some(tp(c)),
+        ..Enrollment::default()
+    });
+}
+
+fn meta(s: &mut Scenario, c: &Certificate, hours_ago: i64) {
+    s.registry.cert_metadata = Some(CertMetadata {
+        subject: Some(c.facts.subject.clone()),
+        thumbprint: Some(tp(c)),
+        thumbprint_raw: None,
+        validated_at: MetadataTime::Readable {
+            at: s.evaluated_at.plus_seconds(-hours_ago * 3600),
+        },
+    });
+}
+
+fn flight(s: &mut Scenario) {
+    s.assumptions
+        .flighted_accounts
+        .push(A.parse::<Guid>().unwrap());
+}
+
+use NodeId::*;
+const COUNT_PATH: [NodeId; 4] = [Freshness, Search, Filter, Count];
+
+fn task_path(extra: &[NodeId]) -> Vec<NodeId> {
+    COUNT_PATH.iter().chain(extra).copied().collect()
+}
+
+fn check(
+    trace: &Trace,
+    task: Vec<NodeId>,
+    outcome: TaskOutcome,
+    action: MetadataAction,
+    agent: &[NodeId],
+    via: Via,
+    cert: Option<&Certificate>,
+) {
+    assert_eq!(trace.task.path, task, "task path");
+    assert_eq!(trace.task.outcome, outcome);
+    assert_eq!(trace.task.metadata_action, action);
+    assert_eq!(trace.agent.path, agent, "agent path");
+    assert_eq!(trace.agent.via, via);
+    assert_eq!(trace.agent.cert, cert.map(tp));
+}
+
+#[test]
+fn worked_1_single_cert() {
+    let tr = evaluate(&scenario(vec![m1()]));
+    check(
+        &tr,
+        task_path(&[DeleteMetadata]),
+        TaskOutcome::StoppedSingle,
+        MetadataAction::Deleted,
+        &[MetadataLookup, FallbackSearch],
+        Via::Fallback,
+        Some(&m1()),
+    );
+    assert!(
+        tr.findings.iter().all(|f| f.severity != Severity::Error),
+        "{:?}",
+        tr.findings
+    );
+}
+
+#[test]
+fn worked_2_not_flighted() {
+    let mut s = scenario(vec![m1(), m2()]);
+    enroll(&mut s, &m1());
+    let tr = evaluate(&s);
+    check(
+        &tr,
+        task_path(&[Flight, DeleteMetadata]),
+        TaskOutcome::StoppedNotFlighted,
+        MetadataAction::Deleted,
+        &[MetadataLookup, FallbackSearch],
+        Via::Fallback,
+        Some(&m2()),
+    );
+    assert!(tr.has(FindingCode::MultipleMdmCerts) && tr.has(FindingCode::UsedCertNotEnrolled));
+}
+
+#[test]
+fn worked_3_flighted_selects_enrolled() {
+    let mut s = scenario(vec![m1(), m2()]);
+    enroll(&mut s, &m1());
+    flight(&mut s);
+    let tr = evaluate(&s);
+    check(
+        &tr,
+        task_path(&[Flight, Gateway, StoreMetadata]),
+        TaskOutcome::Selected,
+        MetadataAction::Written,
+        &[MetadataLookup],
+        Via::Metadata,
+        Some(&m1()),
+    );
+    assert_eq!(tr.task.selected, Some(tp(&m1())));
+    assert!(tr.has(FindingCode::MultipleMdmCerts) && !tr.has(FindingCode::UsedCertNotEnrolled));
+    assert!(tr.uninstall_guard.tenant_flighted);
+}
+
+#[test]
+fn worked_4_flighted_newest_without_enrollment() {
+    let mut s = scenario(vec![m1(), m2()]);
+    flight(&mut s);
+    let tr = evaluate(&s);
+    check(
+        &tr,
+        task_path(&[Flight, Gateway, StoreMetadata]),
+        TaskOutcome::Selected,
+        MetadataAction::Written,
+        &[MetadataLookup],
+        Via::Metadata,
+        Some(&m2()),
+    );
+}
+
+#[test]
+fn worked_5_reject_override() {
+    let mut s = scenario(vec![m1(), m2()]);
+    enroll(&mut s, &m1());
+    flight(&mut s);
+    s.assumptions
+        .overrides
+        .insert(tp(&m1()), GatewayVerdict::Reject);
+    let tr = evaluate(&s);
+    check(
+        &tr,
+        task_path(&[Flight, Gateway, DeleteMetadata]),
+        TaskOutcome::NoneValid,
+        MetadataAction::Deleted,
+        &[MetadataLookup, FallbackSearch],
+        Via::Fallback,
+        Some(&m2()),
+    );
+    assert!(tr.has(FindingCode::UsedCertNotEnrolled));
+}
+
+#[test]
+fn worked_6_and_7_fresh_metadata_skips() {
+    let mut s = scenario(vec![m1(), m2()]);
+    enroll(&mut s, &m1());
+    meta(&mut s, &m1(), 2);
+    let tr = evaluate(&s);
+    check(
+        &tr,
+        vec![Freshness, Skip],
+        TaskOutcome::Skipped,
+        MetadataAction::Kept,
+        &[MetadataLookup, FallbackSearch],
+        Via::Fallback,
+        Some(&m2()),
+    );
+    assert!(tr.has(FindingCode::UsedCertNotEnrolled));
+    assert_eq!(tr.stable_until, Some(t("2026-11-25T08:00:00Z")));
+    flight(&mut s);
+    let tr = evaluate(&s);
+    check(
+        &tr,
+        vec![Freshness, Skip],
+        TaskOutcome::Skipped,
+        MetadataAction::Kept,
+        &[MetadataLookup],
+        Via::Metadata,
+        Some(&m1()),
+    );
+    assert!(tr.has(FindingCode::MultipleMdmCerts));
+}
+
+#[test]
+fn worked_8_old_metadata_is_not_fresh() {
+    let mut s = scenario(vec![m1(), m2()]);
+    meta(&mut s, &m1(), 30);
+    flight(&mut s);
+    let tr = evaluate(&s);
+    check(
+        &tr,
+        task_path(&[Flight, Gateway, StoreMetadata]),
+        TaskOutcome::Selected,
+        MetadataAction::Written,
+        &[MetadataLookup],
+        Via::Metadata,
+        Some(&m2()),
+    );
+}
+
+#[test]
+fn worked_9_no_mdm_cert() {
+    let tr = evaluate(&scenario(vec![x()]));
+    check(
+        &tr,
+        task_path(&[DeleteMetadata]),
+        TaskOutcome::StoppedSingle,
+        MetadataAction::Deleted,
+        &[MetadataLookup, FallbackSearch],
+        Via::None,
+        None,
+    );
+    assert!(tr.has(FindingCode::NoMdmCert) && tr.has(FindingCode::NoUsableCert));
+}
+
+#[test]
+fn worked_10_expired_is_filtered() {
+    let tr = evaluate(&scenario(vec![m0(), m1()]));
+    check(
+        &tr,
+        task_path(&[DeleteMetadata]),
+        TaskOutcome::StoppedSingle,
+        MetadataAction::Deleted,
+        &[MetadataLookup, FallbackSearch],
+        Via::Fallback,
+        Some(&m1()),
+    );
+    assert!(tr.has(FindingCode::MdmCertExpired));
+    let filter = tr.node(Filter).unwrap();
+    assert_eq!(filter.considered[0].thumbprint, tp(&m0()));
+    assert!(!filter.considered[0].kept);
+}
+
+#[test]
+fn exactly_max_age_is_not_fresh() {
+    let mut s = scenario(vec![m1()]);
+    meta(&mut s, &m1(), 24);
+    assert_eq!(evaluate(&s).task.outcome, TaskOutcome::StoppedSingle);
+}
+
+#[test]
+fn unreadable_metadata_time_is_not_fresh() {
+    let mut s = scenario(vec![m1()]);
+    meta(&mut s, &m1(), 1);
+    if let Some(m) = s.registry.cert_metadata.as_mut() {
+        m.validated_at = MetadataTime::Unreadable {
+            raw: "last tuesday".into(),
+        };
+    }
+    assert_eq!(evaluate(&s).task.path[1], Search);
+}
+
+#[test]
+fn future_metadata_is_fresh_and_flagged() {
+    let mut s = scenario(vec![m1()]);
+    meta(&mut s, &m1(), -24);
+    let tr = evaluate(&s);
+    assert_eq!(tr.task.outcome, TaskOutcome::Skipped);
+    assert!(tr.has(FindingCode::MetadataTimeInFuture));
+}
+
+#[test]
+fn user_store_ties_and_other_stores() {
+    let mut user = m1();
+    user.store = Store::CurrentUserMy;
+    let mut root = m2();
+    root.store = Store::Other("LocalMachine\\Root".into());
+    let s = scenario(vec![m1(), user, root]);
+    assert_eq!(
+        s.certificates.len(),
+        3,
+        "same thumbprint in two stores is two entries"
+    );
+    let tr = evaluate(&s);
+    assert!(tr.has(FindingCode::CertInUserStore));
+    assert_eq!(tr.agent.cert, Some(tp(&m1())));
+    let search = tr.node(Search).unwrap();
+    assert!(matches!(
+        search.considered[0].reason,
+        Reason::WrongStore { .. }
+    ));
+}
+
+#[test]
+fn mixed_accounts_and_not_yet_valid() {
+    let b = cert("MB", "2026-06-01", "2027-06-01", Some(B));
+    let future = cert("MF", "2026-12-01", "2027-12-01", Some(A));
+    let tr = evaluate(&scenario(vec![m1(), b, future.clone()]));
+    assert!(tr.has(FindingCode::MixedAccounts));
+    assert!(tr.has(FindingCode::MdmCertNotYetValid));
+    assert_ne!(
+        tr.agent.cert,
+        Some(tp(&future)),
+        "fallback never uses a not-yet-valid cert"
+    );
+    assert_eq!(tr.stable_until, Some(t("2026-12-01T00:00:00Z")));
+}
+
+#[test]
+fn absent_key_is_dropped_and_unknown_kept() {
+    let mut a = m2();
+    a.private_key = KeyPresence::Absent;
+    let mut u = m1();
+    u.private_key = KeyPresence::Unknown;
+    let tr = evaluate(&scenario(vec![a, u]));
+    assert!(tr.has(FindingCode::MdmCertNoPrivateKey) && tr.has(FindingCode::PrivateKeyUnknown));
+    assert_eq!(tr.agent.cert, Some(tp(&m1())));
+}
+
+#[test]
+fn renewal_and_expiry_windows() {
+    let soon = cert("MS", "2025-12-10", "2026-12-10", Some(A));
+    let tr = evaluate(&scenario(vec![soon]));
+    assert!(tr.has(FindingCode::MdmCertExpiringSoon) && tr.has(FindingCode::MdmCertRenewalDue));
+    let tr = evaluate(&scenario(vec![
+        cert("MS", "2025-12-10", "2026-12-10", Some(A)),
+        m2(),
+    ]));
+    assert!(!tr.has(FindingCode::MdmCertRenewalDue));
+}
+
+#[test]
+fn registry_cross_checks() {
+    let mut s = scenario(vec![m1()]);
+    enroll(&mut s, &m2());
+    s.registry.enrollments[0].renew_error_code = Some(0x8007_2EE7);
+    s.registry.omadm_accounts.push(OmadmAccount {
+        id: "11111111-2222-3333-4444-555555555555".into(),
+        ssl_client_cert_reference: Some(format!("MY;User;{}", tp(&m1()))),
+        server_ver: None,
+    });
+    let tr = evaluate(&s);
+    for code in [
+        FindingCode::EnrollmentCertMissing,
+        FindingCode::CertReferenceMismatch,
+        FindingCode::CertReferenceUserStore,
+        FindingCode::RenewalError,
+        FindingCode::UsedCertNotEnrolled,
+    ] {
+        assert!(tr.has(code), "{code} missing in {:?}", tr.findings);
+    }
+}
+
+#[test]
+fn only_registry_means_no_certificates() {
+    let mut s = Scenario::new(t("2026-11-24T10:00:00Z"));
+    enroll(&mut s, &m1());
+    meta(&mut s, &m1(), 30);
+    let tr = evaluate(&s);
+    assert!(tr.has(FindingCode::NoCertificates));
+    for code in [
+        FindingCode::NoMdmCert,
+        FindingCode::NoUsableCert,
+        FindingCode::StaleMetadata,
+        FindingCode::EnrollmentCertMissing,
+    ] {
+        assert!(!tr.has(code), "{code} must not fire without certificates");
+    }
+}
+
+#[test]
+fn one_finding_per_code_sorted_by_severity() {
+    let mut a = m1();
+    a.private_key = KeyPresence::Absent;
+    let mut b = m2();
+    b.private_key = KeyPresence::Absent;
+    let tr = evaluate(&scenario(vec![a, b]));
+    let f: Vec<_> = tr
+        .findings
+        .iter()
+        .filter(|f| f.code == FindingCode::MdmCertNoPrivateKey)
+        .collect();
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].certs.len(), 2);
+    assert!(
+        tr.findings
+            .windows(2)
+            .all(|w| w[0].severity <= w[1].severity)
+    );
+}
