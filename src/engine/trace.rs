@@ -451,6 +451,11 @@ impl Trace {
         self.nodes.iter().find(|n| n.node == node)
     }
 
+    /// How many candidates reached `count` (`None` when the task skipped before it).
+    pub fn candidates_left(&self) -> Option<usize> {
+        self.node(NodeId::Count).map(|n| n.considered.len())
+    }
+
     pub fn has(&self, code: FindingCode) -> bool {
         self.findings.iter().any(|f| f.code == code)
     }
