@@ -412,6 +412,44 @@ impl Assumptions {
     }
 }
 
+/// What a kept log line says.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum LogEventKind {
+    /// `Set MdmDeviceCertificate : <THUMBPRINT>`
+    SetCertificate { thumbprint: Thumbprint },
+    /// `Find 0 MDM certificates`
+    FoundNone,
+}
+
+/// One piece of log evidence.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogEvent {
+    /// When the agent wrote it (UTC; see `time_is_local`).
+    pub at: Option<UtcTime>,
+    /// The record carried no time-zone bias: `at` is the device's local time read as UTC.
+    pub time_is_local: bool,
+    /// The log file it came from.
+    pub source: String,
+    #[serde(flatten)]
+    pub kind: LogEventKind,
+    /// The message as logged (trimmed, at most 300 characters).
+    pub message: String,
+}
+
+/// The latest event: by time where all have one, else the last in supply order.
+pub fn latest_log_event(events: &[LogEvent]) -> Option<&LogEvent> {
+    if events.iter().all(|e| e.at.is_some()) {
+        events
+            .iter()
+            .enumerate()
+            .max_by_key(|(i, e)| (e.at, *i))
+            .map(|(_, e)| e)
+    } else {
+        events.last()
+    }
+}
+
 /// Everything the engine judges.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Scenario {
@@ -420,6 +458,9 @@ pub struct Scenario {
     pub certificates: Vec<Certificate>,
     pub registry: RegistryFacts,
     pub assumptions: Assumptions,
+    /// What the agent's own logs say it chose, in supply order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub log_evidence: Vec<LogEvent>,
 }
 
 impl Scenario {
@@ -429,6 +470,7 @@ impl Scenario {
             certificates: Vec::new(),
             registry: RegistryFacts::default(),
             assumptions: Assumptions::default(),
+            log_evidence: Vec::new(),
         }
     }
 

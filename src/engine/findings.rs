@@ -5,7 +5,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::scenario::{Certificate, KeyPresence, MetadataTime, Scenario, Store, Thumbprint};
+use crate::scenario::{
+    Certificate, KeyPresence, LogEventKind, MetadataTime, Scenario, Store, Thumbprint,
+    latest_log_event,
+};
 use crate::utc::DAY;
 
 use super::order;
@@ -303,6 +306,7 @@ pub fn compute(scenario: &Scenario, agent: &AgentTrace) -> Vec<Finding> {
         },
     );
 
+    log_check(scenario, agent, &mut out);
     registry_cross_checks(scenario, &store_certs, &in_stores, &mut out);
     device_id_check(scenario, &mdm, &mut out);
     out.into_vec()
@@ -391,6 +395,46 @@ fn registry_cross_checks(
             ),
             vec![],
         );
+    }
+}
+
+/// `LOG_DISAGREES`: the latest agent log line names another certificate than Part 2 picks (a
+/// `Find 0 MDM certificates` disagrees only when Part 2 does find one).
+fn log_check(scenario: &Scenario, agent: &AgentTrace, out: &mut Findings) {
+    let Some(latest) = latest_log_event(&scenario.log_evidence) else {
+        return;
+    };
+    let when = latest.at.map_or_else(
+        || "in the latest line".to_string(),
+        |t| format!("on {}", t.human()),
+    );
+    match &latest.kind {
+        LogEventKind::SetCertificate { thumbprint } if agent.cert.as_ref() != Some(thumbprint) => {
+            let predicted = agent
+                .cert
+                .as_ref()
+                .map_or_else(|| "no certificate".to_string(), Thumbprint::short);
+            let mut certs = vec![thumbprint.clone()];
+            certs.extend(agent.cert.iter().cloned());
+            out.raise(
+                FindingCode::LogDisagrees,
+                format!(
+                    "{} says the agent set {} {when}, but the simulation predicts {predicted}.",
+                    latest.source,
+                    thumbprint.short()
+                ),
+                certs,
+            );
+        }
+        LogEventKind::FoundNone if agent.cert.is_some() => out.raise(
+            FindingCode::LogDisagrees,
+            format!(
+                "{} says the agent found no MDM certificate {when}, but the simulation finds one.",
+                latest.source
+            ),
+            agent.cert.iter().cloned().collect(),
+        ),
+        _ => {}
     }
 }
 

@@ -431,3 +431,41 @@ fn one_finding_per_code_sorted_by_severity() {
             .all(|w| w[0].severity <= w[1].severity)
     );
 }
+
+#[test]
+fn log_evidence_disagreement() {
+    let mut s = scenario(vec![m1(), m2()]);
+    let event = |kind, hour: u8| LogEvent {
+        at: UtcTime::from_civil(2026, 11, 20, hour, 0, 0),
+        time_is_local: false,
+        source: "IntuneManagementExtension.log".into(),
+        kind,
+        message: String::new(),
+    };
+    s.log_evidence.push(event(
+        LogEventKind::SetCertificate {
+            thumbprint: tp(&m2()),
+        },
+        9,
+    ));
+    assert!(
+        !evaluate(&s).has(FindingCode::LogDisagrees),
+        "agrees: fallback picks M2"
+    );
+    s.log_evidence.push(event(
+        LogEventKind::SetCertificate {
+            thumbprint: tp(&m1()),
+        },
+        10,
+    ));
+    let tr = evaluate(&s);
+    assert!(tr.has(FindingCode::LogDisagrees));
+    s.log_evidence.push(event(LogEventKind::FoundNone, 11));
+    assert!(evaluate(&s).has(FindingCode::LogDisagrees));
+    let mut none = scenario(vec![x()]);
+    none.log_evidence.push(event(LogEventKind::FoundNone, 11));
+    assert!(
+        !evaluate(&none).has(FindingCode::LogDisagrees),
+        "Find 0 agrees with via none"
+    );
+}

@@ -1,0 +1,324 @@
+//! Agent log evidence: what the Intune Management Extension says it actually chose.
+//!
+//! The agent logs in CMTrace format, `<![LOG[message]LOG]!><time="HH:MM:SS.fffffff[+bias]"
+//! date="M-D-YYYY" component="…" …>`, and a record's message may span several lines. Logs are large
+//! and almost entirely irrelevant here, so this is a streaming filter: bytes are fed in chunks and
+//! only the records that name the MDM certificate are kept (`Set MdmDeviceCertificate :
+//! <THUMBPRINT>`, `Find 0 MDM certificates`), with memory bounded by the longest record kept.
+
+use serde::{Deserialize, Serialize};
+
+use crate::scenario::{LogEvent, LogEventKind, Thumbprint};
+use crate::utc::UtcTime;
+
+/// A record longer than this is skipped (and counted): real ones are a few hundred bytes.
+const MAX_RECORD: usize = 64 * 1024;
+
+/// What a log scan saw.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LogSummary {
+    pub bytes: u64,
+    pub records: u64,
+    pub kept: u64,
+    pub oversized_records: u64,
+}
+
+/// The streaming filter for one log file.
+pub struct LogScanner {
+    source: String,
+    pending: Vec<u8>,
+    events: Vec<LogEvent>,
+    summary: LogSummary,
+    skipping_oversized: bool,
+}
+
+impl LogScanner {
+    pub fn new(source: &str) -> Self {
+        LogScanner {
+            source: source.to_string(),
+            pending: Vec::new(),
+            events: Vec::new(),
+            summary: LogSummary::default(),
+            skipping_oversized: false,
+        }
+    }
+
+    /// Feeds the next chunk (any size; may split a record or a UTF-8 character).
+    pub fn feed(&mut self, chunk: &[u8]) {
+        self.summary.bytes = self.summary.bytes.saturating_add(chunk.len() as u64);
+        for &byte in chunk {
+            if self.skipping_oversized {
+                if byte == b'\n' {
+                    self.skipping_oversized = false;
+                }
+                continue;
+            }
+            self.pending.push(byte);
+            if byte == b'\n' && record_complete(&self.pending) {
+                self.flush();
+            } else if self.pending.len() > MAX_RECORD {
+                self.summary.oversized_records += 1;
+                self.pending.clear();
+                self.skipping_oversized = byte != b'\n';
+            }
+        }
+    }
+
+    fn flush(&mut self) {
+        let record = std::mem::take(&mut self.pending);
+        let text = String::from_utf8_lossy(&record);
+        for line in split_records(&text) {
+            self.summary.records += 1;
+            if let Some(event) = parse_record(line, &self.source) {
+                self.summary.kept += 1;
+                self.events.push(event);
+            }
+        }
+    }
+
+    /// Ends the scan: the kept events in log order.
+    pub fn finish(mut self) -> (Vec<LogEvent>, LogSummary) {
+        if !self.pending.is_empty() {
+            self.flush();
+        }
+        (self.events, self.summary)
+    }
+}
+
+/// Scans whole text (bundles carry pre-filtered lines).
+pub fn scan_lines<'a>(source: &str, lines: impl IntoIterator<Item = &'a str>) -> Vec<LogEvent> {
+    let mut scanner = LogScanner::new(source);
+    for line in lines {
+        scanner.feed(line.as_bytes());
+        scanner.feed(b"\n");
+    }
+    scanner.finish().0
+}
+
+/// A CMTrace record is complete once its `]LOG]!>` tail has closed; plain lines always are.
+fn record_complete(pending: &[u8]) -> bool {
+    let starts_cmtrace = pending
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .is_some_and(|i| {
+            pending
+                .get(i..)
+                .is_some_and(|rest| rest.starts_with(b"<![LOG["))
+        });
+    !starts_cmtrace || contains(pending, b"]LOG]!>")
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// A flushed chunk may hold several records on separate lines.
+fn split_records(text: &str) -> Vec<&str> {
+    if text.contains("<![LOG[") {
+        let mut out = Vec::new();
+        let mut rest = text;
+        while let Some(start) = rest.find("<![LOG[") {
+            let after = rest.get(start..).unwrap_or("");
+            let next = after
+                .get(7..)
+                .and_then(|t| t.find("<![LOG["))
+                .map(|i| i + 7);
+            match next {
+                Some(end) => {
+                    out.push(after.get(..end).unwrap_or(after));
+                    rest = after.get(end..).unwrap_or("");
+                }
+                None => {
+                    out.push(after);
+                    rest = "";
+                }
+            }
+        }
+        out
+    } else {
+        text.lines().collect()
+    }
+}
+
+/// The message and, for CMTrace records, the time.
+fn parse_record(record: &str, source: &str) -> Option<LogEvent> {
+    let (message, attributes) = match record.find("<![LOG[") {
+        Some(i) => {
+            let body = record.get(i + 7..)?;
+            match body.find("]LOG]!>") {
+                Some(end) => (body.get(..end)?, body.get(end + 7..).unwrap_or("")),
+                None => (body, ""),
+            }
+        }
+        None => (record, ""),
+    };
+    let kind = classify(message)?;
+    let (at, time_is_local) =
+        parse_cmtrace_time(attributes).map_or((None, true), |(t, local)| (Some(t), local));
+    let mut text: String = message.trim().chars().take(300).collect();
+    if text.len() < message.trim().len() {
+        text.push('…');
+    }
+    Some(LogEvent {
+        at,
+        time_is_local,
+        source: source.to_string(),
+        kind,
+        message: text,
+    })
+}
+
+fn classify(message: &str) -> Option<LogEventKind> {
+    if let Some(i) = message.find("Set MdmDeviceCertificate") {
+        let rest = message.get(i + "Set MdmDeviceCertificate".len()..)?;
+        let value = rest.trim_start().strip_prefix(':')?.trim();
+        let token: String = value.chars().take_while(|c| !c.is_whitespace()).collect();
+        return Thumbprint::normalize(&token)
+            .map(|thumbprint| LogEventKind::SetCertificate { thumbprint });
+    }
+    message
+        .contains("Find 0 MDM certificates")
+        .then_some(LogEventKind::FoundNone)
+}
+
+/// `time="09:14:03.1234567+480" date="11-20-2026"`: CMTrace writes local time plus the bias in
+/// minutes (UTC = local + bias). Without a bias the time is taken as UTC and flagged as local.
+fn parse_cmtrace_time(attributes: &str) -> Option<(UtcTime, bool)> {
+    let time = attribute(attributes, "time")?;
+    let date = attribute(attributes, "date")?;
+    let mut d = date.split('-');
+    let month: u8 = d.next()?.trim().parse().ok()?;
+    let day: u8 = d.next()?.trim().parse().ok()?;
+    let year: i32 = d.next()?.trim().parse().ok()?;
+    let (clock, bias) = match time.find(['+', '-']) {
+        Some(i) => (time.get(..i)?, Some(time.get(i..)?.parse::<i64>().ok()?)),
+        None => (time, None),
+    };
+    let mut c = clock.split(':');
+    let hour: u8 = c.next()?.trim().parse().ok()?;
+    let minute: u8 = c.next()?.trim().parse().ok()?;
+    let second: u8 = c.next()?.split('.').next()?.trim().parse().ok()?;
+    let local = UtcTime::from_civil(year, month, day, hour, minute, second)?;
+    match bias {
+        Some(minutes) => Some((local.plus_seconds(minutes.saturating_mul(60)), false)),
+        None => Some((local, true)),
+    }
+}
+
+fn attribute<'a>(attributes: &'a str, name: &str) -> Option<&'a str> {
+    let key = format!("{name}=\"");
+    let start = attributes.find(&key)? + key.len();
+    let rest = attributes.get(start..)?;
+    rest.get(..rest.find('"')?)
+}
+
+/// Whether a file name is one of the agent logs the inspector reads (also rotated
+/// `Name-20261120-091403.log` forms).
+pub fn is_agent_log_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    let base = lower.rsplit(['/', '\\']).next().unwrap_or(&lower);
+    [
+        "intunemanagementextension",
+        "clienthealth",
+        "healthscripts",
+        "clientcertcheck",
+    ]
+    .iter()
+    .any(|stem| base.starts_with(stem) && base.ends_with(".log"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TP: &str = "3A1B2C3D4E5F60718293A4B5C6D7E8F901020304";
+
+    fn line(message: &str, time: &str, date: &str) -> String {
+        format!(
+            "<![LOG[{message}]LOG]!><time=\"{time}\" date=\"{date}\" component=\"IntuneManagementExtension\" context=\"\" type=\"1\" thread=\"7\" file=\"\">\r\n"
+        )
+    }
+
+    #[test]
+    fn keeps_only_certificate_lines_with_their_time() {
+        let mut log = String::new();
+        log.push_str(&line(
+            "Polling for policies",
+            "09:00:00.0000000",
+            "11-20-2026",
+        ));
+        log.push_str(&line(
+            &format!("Set MdmDeviceCertificate : {TP}"),
+            "09:14:03.1234567",
+            "11-20-2026",
+        ));
+        log.push_str(&line(
+            "Find 0 MDM certificates",
+            "10:00:00.000+60",
+            "11-21-2026",
+        ));
+        let mut scanner = LogScanner::new("IntuneManagementExtension.log");
+        for chunk in log.as_bytes().chunks(7) {
+            scanner.feed(chunk);
+        }
+        let (events, summary) = scanner.finish();
+        assert_eq!(summary.records, 3);
+        assert_eq!(events.len(), 2);
+        assert_eq!(
+            events[0].kind,
+            LogEventKind::SetCertificate {
+                thumbprint: Thumbprint::normalize(TP).unwrap()
+            }
+        );
+        assert_eq!(events[0].at.unwrap().to_rfc3339(), "2026-11-20T09:14:03Z");
+        assert!(events[0].time_is_local);
+        assert_eq!(events[1].kind, LogEventKind::FoundNone);
+        assert_eq!(events[1].at.unwrap().to_rfc3339(), "2026-11-21T11:00:00Z");
+        assert!(!events[1].time_is_local);
+        assert_eq!(
+            crate::scenario::latest_log_event(&events).unwrap().kind,
+            LogEventKind::FoundNone
+        );
+    }
+
+    #[test]
+    fn multi_line_records_and_scheduler_prefix() {
+        let log = format!(
+            "<![LOG[Scheduler Set MdmDeviceCertificate : {}\r\nmore text]LOG]!><time=\"08:00:00.0\" date=\"1-2-2026\" component=\"x\">\r\n",
+            TP.to_lowercase()
+        );
+        let events = scan_lines("HealthScripts.log", [log.as_str()]);
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].at.unwrap().to_rfc3339(), "2026-01-02T08:00:00Z");
+    }
+
+    #[test]
+    fn garbage_and_oversized_records_are_skipped() {
+        let mut scanner = LogScanner::new("x.log");
+        scanner.feed(&vec![b'a'; MAX_RECORD + 10]);
+        scanner.feed(b"\nSet MdmDeviceCertificate : not-a-thumbprint\n\xff\xfe\x00garbage\n");
+        let (events, summary) = scanner.finish();
+        assert!(events.is_empty());
+        assert_eq!(summary.oversized_records, 1);
+    }
+
+    #[test]
+    fn plain_text_lines_count_too() {
+        let events = scan_lines(
+            "ClientCertCheck.log",
+            [format!("Set MdmDeviceCertificate : {TP}").as_str()],
+        );
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].at, None);
+    }
+
+    #[test]
+    fn agent_log_names() {
+        assert!(is_agent_log_name("IntuneManagementExtension.log"));
+        assert!(is_agent_log_name(
+            "C:\\x\\IntuneManagementExtension-20261120-091403.log"
+        ));
+        assert!(is_agent_log_name("ClientCertCheck.log"));
+        assert!(!is_agent_log_name("setupact.log"));
+    }
+}
