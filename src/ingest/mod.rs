@@ -2,6 +2,7 @@
 //! specific error (or a partial result plus errors) and never panics.
 
 // pub mod limits; (registered once sniff lands)
+pub mod bundle;
 pub mod log;
 
 use serde::{Deserialize, Serialize};
