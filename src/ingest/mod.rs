@@ -4,6 +4,7 @@
 // pub mod limits; (registered once sniff lands)
 pub mod bundle;
 pub mod log;
+pub mod pem;
 pub mod sniff;
 
 use serde::{Deserialize, Serialize};

@@ -65,7 +65,7 @@ pub fn sniff(name: &str, bytes: &[u8]) -> FileKind {
         return FileKind::Empty;
     }
     let ext = extension(name);
-    if let Some(kind) = sniff_der(bytes) {
+    if let Some(kind) = der_kind(bytes) {
         return kind;
     }
     if let Some(text) = text_prefix(bytes) {
@@ -157,7 +157,7 @@ pub(crate) fn read_header(bytes: &[u8]) -> Option<DerHeader> {
 
 /// The DER kinds, told apart by the first elements inside the outer SEQUENCE. Works on a prefix
 /// (a truncated certificate still sniffs as a certificate, so its decoder can say "truncated").
-fn sniff_der(bytes: &[u8]) -> Option<FileKind> {
+pub(crate) fn der_kind(bytes: &[u8]) -> Option<FileKind> {
     let outer = read_header(bytes)?;
     if outer.tag != 0x30 {
         return None;

@@ -1,0 +1,556 @@
+//! Text forms of certificates: PEM blocks and bare base64.
+//!
+//! What admins paste or save is messy: CRLF from Windows exports, LF from OpenSSL, both in one
+//! file after a copy-paste, an e-mail's prose around the blocks, `Proc-Type:` headers, base64
+//! wrapped at 64 or 76 columns or not at all, and sometimes just the base64 with no BEGIN line.
+//! Each block is decoded on its own, so one corrupt block costs only itself: the report keeps the
+//! good ones and names the bad one by its position and line.
+
+use std::borrow::Cow;
+
+use base64::Engine;
+use base64::alphabet;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+
+use crate::ingest::sniff;
+
+/// Standard alphabet; padding optional and trailing bits tolerated, because pasted base64 is
+/// often cut at a line boundary or re-wrapped by a mail client.
+const LENIENT_BASE64: GeneralPurpose = GeneralPurpose::new(
+    &alphabet::STANDARD,
+    GeneralPurposeConfig::new()
+        .with_decode_padding_mode(DecodePaddingMode::Indifferent)
+        .with_decode_allow_trailing_bits(true),
+);
+
+/// What a good block holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PemKind {
+    /// One X.509 certificate (`CERTIFICATE`, `X509 CERTIFICATE`, `TRUSTED CERTIFICATE`).
+    Certificate,
+    /// A PKCS#7 / CMS container (`PKCS7`, `CMS`).
+    Pkcs7,
+}
+
+/// One decoded block.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PemBlock {
+    /// The label between `BEGIN ` and `-----`, as written (`CERTIFICATE` for bare base64).
+    pub label: String,
+    pub kind: PemKind,
+    /// The DER: exactly one element (OpenSSL's trust data after a `TRUSTED CERTIFICATE` is cut).
+    pub der: Vec<u8>,
+    /// 1-based line of the `BEGIN` line (of the first base64 line for bare base64).
+    pub line: usize,
+}
+
+impl PemBlock {
+    pub fn is_pkcs7(&self) -> bool {
+        self.kind == PemKind::Pkcs7
+    }
+
+    pub fn is_certificate(&self) -> bool {
+        self.kind == PemKind::Certificate
+    }
+}
+
+/// A block that yields no certificate, with the reason in plain words.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("PEM block {index} (line {line}): {message}")]
+pub struct PemBlockError {
+    /// 1-based position of the block in the text.
+    pub index: usize,
+    /// 1-based line of its `BEGIN` line.
+    pub line: usize,
+    /// The label, when the block has one.
+    pub label: Option<String>,
+    pub message: String,
+}
+
+/// Text from file bytes: UTF-8 (BOM dropped) or UTF-16 with a BOM (Notepad's "Unicode").
+pub fn text_from_bytes(bytes: &[u8]) -> Cow<'_, str> {
+    let utf16 = |rest: &[u8], unit: fn([u8; 2]) -> u16| {
+        let units = rest.chunks_exact(2).map(|pair| match pair {
+            [a, b] => unit([*a, *b]),
+            _ => 0xFFFD,
+        });
+        let text: String = char::decode_utf16(units)
+            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect();
+        Cow::Owned(text)
+    };
+    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
+        return utf16(rest, u16::from_le_bytes);
+    }
+    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
+        return utf16(rest, u16::from_be_bytes);
+    }
+    let rest = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
+    String::from_utf8_lossy(rest)
+}
+
+/// Every PEM block in the text, in order; or, when there is no `BEGIN` line at all, the whole
+/// text as bare base64 (one block). Empty when the text is neither.
+pub fn parse_text(text: &str) -> Vec<Result<PemBlock, PemBlockError>> {
+    let blocks = scan_blocks(text);
+    if !blocks.is_empty() {
+        return blocks;
+    }
+    parse_bare_base64(text).into_iter().collect()
+}
+
+/// A block being collected.
+struct OpenBlock {
+    label: String,
+    line: usize,
+    body: String,
+    /// A header line (`Proc-Type: …`) is allowed only before the base64 starts.
+    body_started: bool,
+    /// The first reason the body is bad, if any (kept while scanning to the END line).
+    problem: Option<String>,
+}
+
+fn scan_blocks(text: &str) -> Vec<Result<PemBlock, PemBlockError>> {
+    let mut out = Vec::new();
+    let mut open: Option<OpenBlock> = None;
+    for (number, raw_line) in numbered_lines(text) {
+        let line = raw_line.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+        if let Some(label) = marker(line, "BEGIN") {
+            if let Some(unclosed) = open.take() {
+                let message = format!("no END line before the next BEGIN on line {number}");
+                out.push(Err(block_error(out.len(), &unclosed, message)));
+            }
+            open = Some(OpenBlock {
+                label: label.to_string(),
+                line: number,
+                body: String::new(),
+                body_started: false,
+                problem: None,
+            });
+            continue;
+        }
+        let Some(block) = open.as_mut() else { continue };
+        if let Some(end_label) = marker(line, "END") {
+            let Some(block) = open.take() else { continue };
+            let result = if end_label != block.label {
+                let message = format!(
+                    "BEGIN {} ends with END {end_label} on line {number}",
+                    block.label
+                );
+                Err(block_error(out.len(), &block, message))
+            } else {
+                finish(out.len(), block)
+            };
+            out.push(result);
+            continue;
+        }
+        if line.is_empty() {
+            continue;
+        }
+        if line.contains(':') && !block.body_started {
+            continue;
+        }
+        block.body_started = true;
+        if block.problem.is_none() {
+            if let Some(bad) = line
+                .chars()
+                .find(|c| !is_base64_char(*c) && !c.is_whitespace())
+            {
+                block.problem = Some(format!(
+                    "line {number} holds {bad:?}, which is not base64 (the block is corrupt)"
+                ));
+            }
+        }
+        block
+            .body
+            .extend(line.chars().filter(|c| !c.is_whitespace()));
+    }
+    if let Some(unclosed) = open {
+        let message = format!(
+            "BEGIN {} has no END line (the text is cut off?)",
+            unclosed.label
+        );
+        out.push(Err(block_error(out.len(), &unclosed, message)));
+    }
+    out
+}
+
+/// `-----BEGIN LABEL-----` → `LABEL` (for `kind` = `BEGIN` or `END`).
+fn marker<'a>(line: &'a str, kind: &str) -> Option<&'a str> {
+    let rest = line
+        .strip_prefix("-----")?
+        .strip_prefix(kind)?
+        .strip_prefix(' ')?;
+    let label = rest.strip_suffix("-----")?;
+    Some(label.trim())
+}
+
+fn is_base64_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '+' | '/' | '=')
+}
+
+/// Lines numbered from 1, ending at `\r\n`, `\n` or a lone `\r`.
+fn numbered_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut rest = text;
+    let mut number = 0usize;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        number += 1;
+        let (line, next) = match rest.find(['\r', '\n']) {
+            Some(at) => {
+                let line = rest.get(..at).unwrap_or("");
+                let after = rest.get(at..).unwrap_or("");
+                let skip = if after.starts_with("\r\n") { 2 } else { 1 };
+                (line, after.get(skip..).unwrap_or(""))
+            }
+            None => (rest, ""),
+        };
+        rest = next;
+        Some((number, line))
+    })
+}
+
+fn block_error(index: usize, block: &OpenBlock, message: String) -> PemBlockError {
+    PemBlockError {
+        index: index + 1,
+        line: block.line,
+        label: Some(block.label.clone()),
+        message,
+    }
+}
+
+/// What a label holds, or why it is not a certificate.
+fn kind_of_label(label: &str) -> Result<PemKind, String> {
+    let upper = label.to_ascii_uppercase();
+    match upper.as_str() {
+        "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE" => Ok(PemKind::Certificate),
+        "PKCS7" | "PKCS #7 SIGNED DATA" | "CMS" => Ok(PemKind::Pkcs7),
+        "NEW CERTIFICATE REQUEST" | "CERTIFICATE REQUEST" => {
+            Err("a certificate request, not a certificate".to_string())
+        }
+        "X509 CRL" => Err("a certificate revocation list, not a certificate".to_string()),
+        "PUBLIC KEY" | "RSA PUBLIC KEY" => Err("a public key, not a certificate".to_string()),
+        _ if upper.contains("PRIVATE KEY") => {
+            Err("a private key, not a certificate (skipped; its content is not read)".to_string())
+        }
+        _ => Err(format!("a {label} block, not a certificate")),
+    }
+}
+
+fn finish(index: usize, block: OpenBlock) -> Result<PemBlock, PemBlockError> {
+    let kind = kind_of_label(&block.label).map_err(|m| block_error(index, &block, m))?;
+    if let Some(problem) = &block.problem {
+        return Err(block_error(index, &block, problem.clone()));
+    }
+    if block.body.is_empty() {
+        return Err(block_error(
+            index,
+            &block,
+            "the block holds no base64".to_string(),
+        ));
+    }
+    let der = LENIENT_BASE64
+        .decode(block.body.as_bytes())
+        .map_err(|e| block_error(index, &block, format!("the base64 does not decode: {e}")))?;
+    let trusted = block.label.eq_ignore_ascii_case("TRUSTED CERTIFICATE");
+    let der = frame(der, kind, trusted).map_err(|m| block_error(index, &block, m))?;
+    Ok(PemBlock {
+        label: block.label,
+        kind,
+        der,
+        line: block.line,
+    })
+}
+
+/// Checks that the DER is one complete element. For `TRUSTED CERTIFICATE` the trust data OpenSSL
+/// appends after the certificate is cut off; elsewhere extra bytes are an error.
+fn frame(mut der: Vec<u8>, kind: PemKind, trusted: bool) -> Result<Vec<u8>, String> {
+    let header = match sniff::read_header(&der) {
+        Some(header) if header.tag == 0x30 => header,
+        Some(header) => {
+            return Err(format!(
+                "the base64 decodes, but not to DER: it starts with byte 0x{:02X}, not 0x30",
+                header.tag
+            ));
+        }
+        None => return Err("the base64 decodes to too few bytes for a DER element".to_string()),
+    };
+    let Some(total) = header.total_len() else {
+        // BER indefinite length: only PKCS#7 writers use it; the container reader judges it.
+        return match kind {
+            PemKind::Pkcs7 => Ok(der),
+            PemKind::Certificate => Err(
+                "the certificate uses a BER indefinite length, which DER does not allow"
+                    .to_string(),
+            ),
+        };
+    };
+    let actual = der.len();
+    if total > actual {
+        return Err(format!(
+            "the block is cut short: the DER says {} bytes but the base64 holds {}",
+            thousands(total),
+            thousands(actual)
+        ));
+    }
+    if total < actual {
+        if trusted {
+            der.truncate(total);
+        } else {
+            return Err(format!(
+                "{} extra bytes follow the {}-byte DER element",
+                thousands(actual - total),
+                thousands(total)
+            ));
+        }
+    }
+    Ok(der)
+}
+
+/// The whole text as bare base64 (`certutil -encode` output without its header lines, or a
+/// paste). `None` when the text is not base64 at all; an error block when it looks like base64
+/// but does not decode to DER.
+fn parse_bare_base64(text: &str) -> Option<Result<PemBlock, PemBlockError>> {
+    let first_line = numbered_lines(text)
+        .find(|(_, l)| {
+            !l.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+                .is_empty()
+        })
+        .map(|(n, _)| n)?;
+    let body: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{feff}')
+        .collect();
+    // DER starts with 0x30, so its base64 starts with `M`: plain words are not mistaken for it.
+    if !body.starts_with('M') || !body.chars().all(is_base64_char) {
+        return None;
+    }
+    let error = |message: String| PemBlockError {
+        index: 1,
+        line: first_line,
+        label: None,
+        message,
+    };
+    let der = match LENIENT_BASE64.decode(body.as_bytes()) {
+        Ok(der) => der,
+        Err(e) => {
+            return Some(Err(error(format!(
+                "the text looks like base64 but does not decode: {e}"
+            ))));
+        }
+    };
+    let kind = match sniff::der_kind(&der) {
+        Some(sniff::FileKind::Pkcs7) => PemKind::Pkcs7,
+        _ => PemKind::Certificate,
+    };
+    let label = match kind {
+        PemKind::Pkcs7 => "PKCS7",
+        PemKind::Certificate => "CERTIFICATE",
+    };
+    Some(match frame(der, kind, false) {
+        Ok(der) => Ok(PemBlock {
+            label: label.to_string(),
+            kind,
+            der,
+            line: first_line,
+        }),
+        Err(message) => Err(error(message)),
+    })
+}
+
+/// `1234567` → `1,234,567`: byte counts people read.
+pub(crate) fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A small, well-framed DER SEQUENCE standing in for a certificate.
+    const DER_A: &[u8] = &[0x30, 0x03, 0x02, 0x01, 0x05];
+    const DER_B: &[u8] = &[0x30, 0x04, 0x04, 0x02, 0xAB, 0xCD];
+
+    fn b64(der: &[u8]) -> String {
+        base64::engine::general_purpose::STANDARD.encode(der)
+    }
+
+    fn pem(label: &str, der: &[u8], eol: &str) -> String {
+        format!(
+            "-----BEGIN {label}-----{eol}{}{eol}-----END {label}-----{eol}",
+            b64(der)
+        )
+    }
+
+    fn ders(text: &str) -> Vec<Result<Vec<u8>, String>> {
+        parse_text(text)
+            .into_iter()
+            .map(|r| r.map(|b| b.der).map_err(|e| e.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn lf_crlf_and_mixed_line_endings() {
+        for eol in ["\n", "\r\n", "\r"] {
+            let text = format!(
+                "{}{}",
+                pem("CERTIFICATE", DER_A, eol),
+                pem("CERTIFICATE", DER_B, eol)
+            );
+            assert_eq!(
+                ders(&text),
+                vec![Ok(DER_A.to_vec()), Ok(DER_B.to_vec())],
+                "{eol:?}"
+            );
+        }
+        let mixed = format!(
+            "{}{}",
+            pem("CERTIFICATE", DER_A, "\r\n"),
+            pem("CERTIFICATE", DER_B, "\n")
+        );
+        let blocks = parse_text(&mixed);
+        assert_eq!(blocks.len(), 2);
+        assert_eq!(
+            blocks.get(1).and_then(|b| b.as_ref().ok()).map(|b| b.line),
+            Some(4)
+        );
+    }
+
+    #[test]
+    fn corrupt_middle_block_keeps_the_good_ones() {
+        let text = format!(
+            "{}-----BEGIN CERTIFICATE-----\nMIIB!!notbase64\n-----END CERTIFICATE-----\n{}",
+            pem("CERTIFICATE", DER_A, "\n"),
+            pem("CERTIFICATE", DER_B, "\n")
+        );
+        let blocks = parse_text(&text);
+        assert_eq!(blocks.len(), 3);
+        assert!(matches!(blocks.first(), Some(Ok(b)) if b.der == DER_A));
+        match blocks.get(1) {
+            Some(Err(e)) => {
+                assert_eq!((e.index, e.line), (2, 4));
+                assert!(e.message.contains("line 5"), "{}", e.message);
+            }
+            other => panic!("expected an error, got {other:?}"),
+        }
+        assert!(matches!(blocks.get(2), Some(Ok(b)) if b.der == DER_B && b.line == 7));
+    }
+
+    #[test]
+    fn headers_junk_and_whitespace_are_tolerated() {
+        let body = b64(DER_B);
+        let (left, right) = body.split_at(3);
+        let text = format!(
+            "Here is the cert you asked for:\n\n  -----BEGIN X509 CERTIFICATE-----  \nProc-Type: 4,ENCRYPTED\n\
+             DEK-Info: none\n\n {left} \t{right}\n-----END X509 CERTIFICATE-----\nRegards,\nAdmin"
+        );
+        let blocks = parse_text(&text);
+        assert_eq!(blocks.len(), 1);
+        let block = blocks.into_iter().next().unwrap().unwrap();
+        assert_eq!(
+            (block.label.as_str(), block.line, block.der.as_slice()),
+            ("X509 CERTIFICATE", 3, DER_B)
+        );
+    }
+
+    #[test]
+    fn labels_decide_the_kind() {
+        let blocks = parse_text(&pem("PKCS7", DER_A, "\n"));
+        assert!(matches!(blocks.first(), Some(Ok(b)) if b.is_pkcs7()));
+        let request = parse_text(&pem("NEW CERTIFICATE REQUEST", DER_A, "\n"));
+        match request.first() {
+            Some(Err(e)) => assert_eq!(e.message, "a certificate request, not a certificate"),
+            other => panic!("{other:?}"),
+        }
+        let key = parse_text(&pem("ENCRYPTED PRIVATE KEY", DER_A, "\n"));
+        assert!(matches!(key.first(), Some(Err(e)) if e.message.starts_with("a private key")));
+    }
+
+    #[test]
+    fn trusted_certificate_trust_data_is_cut() {
+        let mut der = DER_A.to_vec();
+        der.extend_from_slice(&[0x30, 0x00]);
+        let blocks = parse_text(&pem("TRUSTED CERTIFICATE", &der, "\n"));
+        assert!(matches!(blocks.first(), Some(Ok(b)) if b.der == DER_A));
+        let plain = parse_text(&pem("CERTIFICATE", &der, "\n"));
+        assert!(
+            matches!(plain.first(), Some(Err(e)) if e.message == "2 extra bytes follow the 5-byte DER element")
+        );
+    }
+
+    #[test]
+    fn truncated_and_unclosed_blocks_are_named() {
+        let cut = parse_text(&pem("CERTIFICATE", &[0x30, 0x82, 0x04, 0xD2, 0x02], "\n"));
+        assert!(
+            matches!(cut.first(), Some(Err(e)) if e.message == "the block is cut short: the DER says 1,238 bytes but the base64 holds 5"),
+            "{cut:?}"
+        );
+        let text = format!("-----BEGIN CERTIFICATE-----\n{}\n", b64(DER_A));
+        assert!(
+            matches!(parse_text(&text).first(), Some(Err(e)) if e.message.contains("no END line"))
+        );
+        let mismatch = format!(
+            "-----BEGIN CERTIFICATE-----\n{}\n-----END PKCS7-----\n",
+            b64(DER_A)
+        );
+        assert!(
+            matches!(parse_text(&mismatch).first(), Some(Err(e)) if e.message.contains("END PKCS7"))
+        );
+        let two_begins = format!(
+            "-----BEGIN CERTIFICATE-----\nMII\n{}",
+            pem("CERTIFICATE", DER_B, "\n")
+        );
+        let blocks = parse_text(&two_begins);
+        assert!(
+            matches!(blocks.first(), Some(Err(e)) if e.message.contains("next BEGIN on line 3"))
+        );
+        assert!(matches!(blocks.get(1), Some(Ok(b)) if b.der == DER_B));
+    }
+
+    #[test]
+    fn bare_base64_is_one_block() {
+        let body = b64(DER_B);
+        let text = format!(
+            "\n\n{}\r\n{}\r\n",
+            body.get(..4).unwrap(),
+            body.get(4..).unwrap()
+        );
+        let blocks = parse_text(&text);
+        assert!(
+            matches!(blocks.as_slice(), [Ok(b)] if b.der == DER_B && b.line == 3 && b.is_certificate())
+        );
+        assert!(parse_text("just some words").is_empty());
+        assert!(parse_text("").is_empty());
+        assert!(parse_text("QUJD").is_empty());
+        let cut = parse_text("MAMCAQ");
+        assert!(
+            matches!(cut.first(), Some(Err(e)) if e.message.contains("cut short")),
+            "{cut:?}"
+        );
+    }
+
+    #[test]
+    fn text_from_bytes_handles_boms() {
+        assert_eq!(text_from_bytes(b"\xEF\xBB\xBFabc"), "abc");
+        assert_eq!(text_from_bytes(b"\xFF\xFEa\x00b\x00"), "ab");
+        assert_eq!(text_from_bytes(b"\xFE\xFF\x00a\x00b"), "ab");
+    }
+
+    #[test]
+    fn thousands_groups_digits() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1234), "1,234");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+}
