@@ -18,6 +18,8 @@
 //!   shells over the same calls.
 #![forbid(unsafe_code)]
 
+#[cfg(target_arch = "wasm32")]
+pub mod app;
 pub mod engine;
 pub mod guid;
 pub mod ingest;
