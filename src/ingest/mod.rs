@@ -5,6 +5,7 @@
 pub mod bundle;
 pub mod log;
 pub mod pem;
+pub mod pkcs7;
 pub mod sniff;
 
 use serde::{Deserialize, Serialize};
