@@ -7,6 +7,7 @@ pub mod log;
 pub mod pem;
 pub mod pkcs7;
 pub mod sniff;
+pub mod x509;
 
 use serde::{Deserialize, Serialize};
 

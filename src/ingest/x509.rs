@@ -1,0 +1,378 @@
+//! One DER certificate → the facts the engine judges and the details the views show.
+//!
+//! The outer framing is checked here before `x509-parser` sees the bytes, because the framing
+//! is where admins' files go wrong (a download cut short, two certificates glued together, a PEM
+//! file renamed `.cer`) and each of those deserves its own sentence. Inside a well-framed
+//! certificate, odd extensions never fail the certificate: they become rows with notes.
+
+mod extensions;
+mod names;
+
+use serde::{Deserialize, Serialize};
+use x509_parser::certificate::X509Certificate;
+use x509_parser::public_key::PublicKey;
+use x509_parser::x509::SubjectPublicKeyInfo;
+
+use crate::ingest::pem::thousands;
+use crate::ingest::sniff::{self, FileKind};
+use crate::intune::{self, CertKind, ClassifyInput};
+use crate::scenario::{CertFacts, GuidValue, Thumbprint};
+use crate::utc::UtcTime;
+
+/// A decoded certificate: its exact DER, the engine's facts, the views' details.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecodedCert {
+    pub der: Vec<u8>,
+    pub facts: CertFacts,
+    pub details: CertDetails,
+}
+
+/// What the certificate details panel and the JSON report show beyond the facts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertDetails {
+    pub kind: CertKind,
+    /// One sentence on what the certificate is, when it is not a plain MDM certificate.
+    pub kind_note: Option<String>,
+    /// X.509 version as people say it: 1, 2 or 3.
+    pub version: u32,
+    /// `sha256WithRSAEncryption`, or the dotted OID when unknown.
+    pub signature_algorithm: String,
+    /// `RSA 2048`, `EC P-256`.
+    pub public_key: String,
+    /// Basic constraints say CA.
+    pub is_ca: bool,
+    /// Subject and issuer are the same name (the signature is not verified).
+    pub self_signed: bool,
+    /// Intune and Entra extensions, decoded, in table order.
+    pub intune: Vec<ExtensionView>,
+    /// Standard and common Microsoft extensions, in certificate order.
+    pub standard: Vec<ExtensionView>,
+    /// Everything else, as OID and hex.
+    pub unknown: Vec<ExtensionView>,
+}
+
+/// One extension as a row.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExtensionView {
+    pub oid: String,
+    pub name: String,
+    pub critical: bool,
+    pub value: String,
+    /// How it was encoded or what is odd about it: `GUID shape: 04 81 10 (long form)`,
+    /// `malformed: …`, `label unverified`.
+    pub note: Option<String>,
+}
+
+/// Why bytes are not one readable certificate. Each message names what is wrong.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CertError {
+    #[error("the certificate is empty (0 bytes)")]
+    Empty,
+    #[error(
+        "not a DER certificate: it starts with byte 0x{first:02X}, but a certificate starts with 0x30 (a SEQUENCE){hint}"
+    )]
+    NotDer { first: u8, hint: &'static str },
+    #[error("{0}, not a single certificate")]
+    OtherContainer(&'static str),
+    #[error("truncated: the file ends inside the first DER header ({} bytes)", thousands(*.0))]
+    TruncatedHeader(usize),
+    #[error(
+        "the DER length after the first byte is invalid (more than 4 length bytes or a reserved form)"
+    )]
+    BadLength,
+    #[error("the certificate uses a BER indefinite length (30 80), which DER does not allow")]
+    IndefiniteLength,
+    #[error("truncated: the DER says {} bytes but the file has {}", thousands(*declared), thousands(*actual))]
+    Truncated { declared: usize, actual: usize },
+    #[error("{} extra bytes after the certificate (the DER says {} bytes; are two certificates glued together?)", thousands(*extra), thousands(*declared))]
+    TrailingBytes { declared: usize, extra: usize },
+    #[error("the DER is well framed but is not a valid X.509 certificate: {0}")]
+    Malformed(String),
+}
+
+/// Decodes exactly one DER certificate (nothing before or after it).
+pub fn decode_certificate(der: &[u8]) -> Result<DecodedCert, CertError> {
+    check_framing(der)?;
+    let (rest, cert) =
+        x509_parser::parse_x509_certificate(der).map_err(|e| CertError::Malformed(reason(&e)))?;
+    if !rest.is_empty() {
+        return Err(CertError::TrailingBytes {
+            declared: der.len().saturating_sub(rest.len()),
+            extra: rest.len(),
+        });
+    }
+    Ok(build(der, &cert))
+}
+
+/// The outer SEQUENCE must be present, definite, and exactly as long as the input.
+fn check_framing(der: &[u8]) -> Result<(), CertError> {
+    let Some(&first) = der.first() else {
+        return Err(CertError::Empty);
+    };
+    if first != 0x30 {
+        let hint = match first {
+            b'-' => " — it looks like PEM text",
+            b'M' => " — it looks like base64 text",
+            0xEF | 0xFF | 0xFE => " — it looks like text with a byte-order mark",
+            _ => "",
+        };
+        return Err(CertError::NotDer { first, hint });
+    }
+    let header = match sniff::read_header(der) {
+        Some(header) => header,
+        None => {
+            let count = der.get(1).map_or(0, |b| usize::from(b & 0x7F));
+            let cut = der.len() < 2 || der.len() < 2 + count;
+            return Err(if cut && count <= 4 {
+                CertError::TruncatedHeader(der.len())
+            } else {
+                CertError::BadLength
+            });
+        }
+    };
+    let Some(declared) = header.total_len() else {
+        return Err(CertError::IndefiniteLength);
+    };
+    match sniff::der_kind(der) {
+        Some(FileKind::Pkcs7) => {
+            return Err(CertError::OtherContainer("a PKCS#7 container (.p7b)"));
+        }
+        Some(FileKind::Pkcs12) => return Err(CertError::OtherContainer("a PKCS#12 file (.pfx)")),
+        _ => {}
+    }
+    let actual = der.len();
+    if declared > actual {
+        return Err(CertError::Truncated { declared, actual });
+    }
+    if declared < actual {
+        return Err(CertError::TrailingBytes {
+            declared,
+            extra: actual - declared,
+        });
+    }
+    Ok(())
+}
+
+/// x509-parser's error in plainer words.
+fn reason(e: &x509_parser::nom::Err<x509_parser::error::X509Error>) -> String {
+    use x509_parser::error::X509Error as E;
+    let inner = match e {
+        x509_parser::nom::Err::Incomplete(_) => {
+            return "a field inside runs past the end of the certificate".to_string();
+        }
+        x509_parser::nom::Err::Error(inner) | x509_parser::nom::Err::Failure(inner) => inner,
+    };
+    match inner {
+        E::InvalidVersion => "the version field is invalid".to_string(),
+        E::InvalidSerial => "the serial number is invalid".to_string(),
+        E::InvalidAlgorithmIdentifier => "an algorithm identifier is invalid".to_string(),
+        E::InvalidX509Name => "the subject or issuer name is invalid".to_string(),
+        E::InvalidDate => "a validity date is invalid".to_string(),
+        E::InvalidSPKI => "the public key field is invalid".to_string(),
+        E::InvalidExtensions => "the extension list is invalid".to_string(),
+        E::InvalidSignatureValue => "the signature field is invalid".to_string(),
+        E::InvalidTbsCertificate => "the to-be-signed part is invalid".to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn build(der: &[u8], cert: &X509Certificate<'_>) -> DecodedCert {
+    let tbs = &cert.tbs_certificate;
+    let subject = names::windows_dn(&tbs.subject);
+    let issuer = names::windows_dn(&tbs.issuer);
+    let extensions = tbs.extensions();
+    let raw_value = |oid: &str| {
+        extensions
+            .iter()
+            .find(|ext| ext.oid.to_id_string() == oid)
+            .map(|ext| intune::decode_guid_value(ext.value))
+    };
+    let facts = CertFacts {
+        thumbprint: Thumbprint::of_der(der),
+        subject,
+        issuer,
+        serial: serial_hex(tbs.raw_serial()),
+        not_before: UtcTime(tbs.validity.not_before.timestamp()),
+        not_after: UtcTime(tbs.validity.not_after.timestamp()),
+        account_id: raw_value(intune::OID_ACCOUNT_ID),
+        device_id: raw_value(intune::OID_DEVICE_ID),
+    };
+
+    let is_ca = tbs.is_ca();
+    let self_signed = tbs.subject.as_raw() == tbs.issuer.as_raw();
+    let oids: Vec<String> = extensions
+        .iter()
+        .map(|ext| ext.oid.to_id_string())
+        .collect();
+    let kind = intune::classify(&ClassifyInput {
+        subject: &facts.subject,
+        issuer: &facts.issuer,
+        is_ca,
+        self_signed,
+        extension_oids: &oids,
+    });
+    let kind_note = match (&facts.account_id, kind) {
+        (Some(GuidValue::Malformed { .. }), _) => Some(
+            "The Intune account ID (OID 1.2.840.113556.5.6) is malformed; it still makes this an \
+             MDM certificate, as the agent only checks that the extension is there."
+                .to_string(),
+        ),
+        _ => kind.note().map(str::to_string),
+    };
+    let lists = extensions::extension_views(extensions);
+    let details = CertDetails {
+        kind,
+        kind_note,
+        version: tbs.version.0.saturating_add(1),
+        signature_algorithm: signature_name(&cert.signature_algorithm.algorithm.to_id_string()),
+        public_key: public_key_text(&tbs.subject_pki),
+        is_ca,
+        self_signed,
+        intune: lists.intune,
+        standard: lists.standard,
+        unknown: lists.unknown,
+    };
+    DecodedCert {
+        der: der.to_vec(),
+        facts,
+        details,
+    }
+}
+
+/// Upper-case hex as Windows shows it, without the `00` DER puts in front of a serial whose
+/// first byte has the high bit set (that byte only keeps the INTEGER positive).
+pub fn serial_hex(raw: &[u8]) -> String {
+    let digits = match raw {
+        [0x00, next, ..] if *next >= 0x80 => raw.get(1..).unwrap_or(raw),
+        _ => raw,
+    };
+    intune::hex_compact(digits)
+}
+
+fn signature_name(oid: &str) -> String {
+    let name = match oid {
+        "1.2.840.113549.1.1.4" => "md5WithRSAEncryption",
+        "1.2.840.113549.1.1.5" => "sha1WithRSAEncryption",
+        "1.2.840.113549.1.1.10" => "RSASSA-PSS",
+        "1.2.840.113549.1.1.11" => "sha256WithRSAEncryption",
+        "1.2.840.113549.1.1.12" => "sha384WithRSAEncryption",
+        "1.2.840.113549.1.1.13" => "sha512WithRSAEncryption",
+        "1.2.840.10045.4.1" => "ecdsa-with-SHA1",
+        "1.2.840.10045.4.3.2" => "ecdsa-with-SHA256",
+        "1.2.840.10045.4.3.3" => "ecdsa-with-SHA384",
+        "1.2.840.10045.4.3.4" => "ecdsa-with-SHA512",
+        "1.3.101.112" => "Ed25519",
+        "1.3.101.113" => "Ed448",
+        other => return other.to_string(),
+    };
+    name.to_string()
+}
+
+/// `RSA 2048`, `EC P-256`, `Ed25519`; the algorithm OID when unknown.
+fn public_key_text(spki: &SubjectPublicKeyInfo<'_>) -> String {
+    let alg = spki.algorithm.algorithm.to_id_string();
+    match alg.as_str() {
+        "1.3.101.112" => return "Ed25519".to_string(),
+        "1.3.101.113" => return "Ed448".to_string(),
+        _ => {}
+    }
+    match spki.parsed() {
+        Ok(PublicKey::RSA(rsa)) => format!("RSA {}", significant_bits(rsa.modulus)),
+        Ok(PublicKey::EC(_)) => {
+            let curve = spki
+                .algorithm
+                .parameters
+                .as_ref()
+                .and_then(|p| p.as_oid().ok())
+                .map(|oid| oid.to_id_string());
+            match curve.as_deref() {
+                Some("1.2.840.10045.3.1.7") => "EC P-256".to_string(),
+                Some("1.3.132.0.34") => "EC P-384".to_string(),
+                Some("1.3.132.0.35") => "EC P-521".to_string(),
+                Some(other) => format!("EC {other}"),
+                None => "EC".to_string(),
+            }
+        }
+        Ok(PublicKey::DSA(y)) => format!("DSA {}", significant_bits(y)),
+        Ok(_) => alg,
+        Err(_) => format!("{alg} (unreadable key)"),
+    }
+}
+
+/// Bit length of a big-endian unsigned integer (leading zero bytes and bits ignored).
+fn significant_bits(bytes: &[u8]) -> usize {
+    let start = bytes.iter().position(|&b| b != 0).unwrap_or(bytes.len());
+    let rest = bytes.get(start..).unwrap_or(&[]);
+    match rest.first() {
+        Some(first) => (rest.len() - 1) * 8 + (8 - first.leading_zeros() as usize),
+        None => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn serial_drops_only_the_sign_byte() {
+        assert_eq!(serial_hex(&[0x00, 0xE8, 0x01]), "E801");
+        assert_eq!(serial_hex(&[0x00, 0x7F]), "007F");
+        assert_eq!(serial_hex(&[0x0A, 0xBC]), "0ABC");
+        assert_eq!(serial_hex(&[0x00]), "00");
+        assert_eq!(serial_hex(&[]), "");
+    }
+
+    #[test]
+    fn significant_bits_counts_from_the_top_bit() {
+        assert_eq!(significant_bits(&[0x00, 0x80, 0x00]), 16);
+        assert_eq!(significant_bits(&[0x01]), 1);
+        assert_eq!(significant_bits(&[0x00]), 0);
+        let modulus: Vec<u8> = std::iter::once(0)
+            .chain(std::iter::repeat_n(0xFF, 256))
+            .collect();
+        assert_eq!(significant_bits(&modulus), 2048);
+    }
+
+    #[test]
+    fn framing_errors_are_specific() {
+        assert_eq!(decode_certificate(&[]), Err(CertError::Empty));
+        let text = decode_certificate(b"-----BEGIN CERTIFICATE-----").unwrap_err();
+        assert!(text.to_string().contains("looks like PEM text"), "{text}");
+        assert_eq!(
+            decode_certificate(&[0x30]),
+            Err(CertError::TruncatedHeader(1))
+        );
+        assert_eq!(
+            decode_certificate(&[0x30, 0x82, 0x04]),
+            Err(CertError::TruncatedHeader(3))
+        );
+        assert_eq!(
+            decode_certificate(&[0x30, 0x89, 1, 2]),
+            Err(CertError::BadLength)
+        );
+        assert_eq!(
+            decode_certificate(&[0x30, 0x80, 0, 0]),
+            Err(CertError::IndefiniteLength)
+        );
+        let mut cut = vec![0x30, 0x82, 0x04, 0xD2];
+        cut.resize(600, 0);
+        let err = decode_certificate(&cut).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "truncated: the DER says 1,238 bytes but the file has 600"
+        );
+        let glued = [0x30, 0x00, 0x30, 0x00];
+        assert_eq!(
+            decode_certificate(&glued),
+            Err(CertError::TrailingBytes {
+                declared: 2,
+                extra: 2
+            })
+        );
+        assert!(matches!(
+            decode_certificate(&[0x30, 0x03, 0x02, 0x01, 0x01]),
+            Err(CertError::Malformed(_))
+        ));
+    }
+}
