@@ -6,6 +6,7 @@ pub mod bundle;
 pub mod log;
 pub mod pem;
 pub mod pkcs7;
+pub mod reg;
 pub mod sniff;
 pub mod x509;
 
