@@ -21,11 +21,14 @@
 #[cfg(target_arch = "wasm32")]
 pub mod app;
 pub mod engine;
+pub mod graph;
 pub mod guid;
 pub mod ingest;
 pub mod intune;
+pub mod report;
 pub mod scenario;
 pub mod utc;
+pub mod workspace;
 
 /// The version the report carries in `tool_version`.
 pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,1 +1,377 @@
+//! `imecert`: the command-line shell over the same core as the web app.
+//!
+//! It reads files (streaming `.reg` exports), applies the options as edits and assumptions, and
+//! prints the report. Exit codes: 0 report and no input errors, 1 report with input errors,
+//! 2 usage error, 3 a finding at or above `--fail-on`.
+
+#[cfg(target_arch = "wasm32")]
 fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> std::process::ExitCode {
+    cli::main()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod cli {
+    use std::fs::File;
+    use std::io::{IsTerminal, Read, Write};
+    use std::path::{Path, PathBuf};
+    use std::process::ExitCode;
+
+    use clap::{Parser, ValueEnum};
+
+    use ime_cert_inspector::engine::Severity;
+    use ime_cert_inspector::guid::Guid;
+    use ime_cert_inspector::ingest::limits;
+    use ime_cert_inspector::ingest::sniff::{FileKind, sniff};
+    use ime_cert_inspector::report::{TextStyle, render_text};
+    use ime_cert_inspector::scenario::{
+        Assumptions, GatewayRule, GatewayVerdict, KeyPresence, Store, Thumbprint,
+    };
+    use ime_cert_inspector::utc::UtcTime;
+    use ime_cert_inspector::workspace::{CertTarget, FileId, Workspace};
+
+    /// Which MDM client certificate will this Windows device use to talk to Intune, why, and
+    /// what is wrong? Re-runs the Intune Management Extension's certificate selection on
+    /// certificates (.cer/.crt/.pem/.p7b/.pfx/.p12), registry exports (.reg) and bundles.
+    #[derive(Parser, Debug)]
+    #[command(name = "imecert", version, about, long_about = None)]
+    struct Args {
+        /// Input files: certificates, PKCS#12, PKCS#7, .reg exports; mixed freely, in order.
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<PathBuf>,
+
+        /// The moment to judge (RFC 3339, e.g. 2026-11-24T10:00:00Z). Default: now.
+        #[arg(long, value_name = "RFC3339", value_parser = parse_time)]
+        at: Option<UtcTime>,
+
+        /// Where a file's or a certificate's copy sits: machine (LocalMachine\My), user
+        /// (CurrentUser\My) or other. Default: machine. Repeatable.
+        #[arg(long = "store", value_name = "FILE|THUMBPRINT=STORE", value_parser = parse_store_edit)]
+        stores: Vec<(String, Store)>,
+
+        /// Private key presence: present, absent or unknown. Default: from the file (PFX key bag →
+        /// present, .cer → unknown). Repeatable.
+        #[arg(long = "key", value_name = "FILE|THUMBPRINT=PRESENCE", value_parser = parse_key_edit)]
+        keys: Vec<(String, KeyPresence)>,
+
+        /// PKCS#12 password; repeatable, tried in order (also IMECERT_PASSWORD).
+        #[arg(long = "password", value_name = "PW")]
+        passwords: Vec<String>,
+
+        /// An Intune account ID in the agent's flight list. Repeatable.
+        #[arg(long = "flighted", value_name = "GUID", value_parser = parse_guid)]
+        flighted: Vec<Guid>,
+
+        /// The service accepts this certificate in the gateway step (overrides the rule).
+        #[arg(long = "accept", value_name = "THUMBPRINT", value_parser = parse_thumbprint)]
+        accept: Vec<Thumbprint>,
+
+        /// The service rejects this certificate in the gateway step (overrides the rule).
+        #[arg(long = "reject", value_name = "THUMBPRINT", value_parser = parse_thumbprint)]
+        reject: Vec<Thumbprint>,
+
+        /// Gateway rule: `enrolled` accepts the certificate the enrollment names (or the newest
+        /// where none is named); `any` accepts every candidate.
+        #[arg(long, value_enum, default_value_t = GatewayArg::Enrolled)]
+        gateway: GatewayArg,
+
+        /// CertMetadata younger than this makes the task skip.
+        #[arg(long, value_name = "HOURS", default_value_t = 24)]
+        metadata_max_age: u32,
+
+        /// GetDeviceCertificate refreshes its cached certificate when older than this.
+        #[arg(long, value_name = "HOURS", default_value_t = 24)]
+        device_cert_cache_max_age: u32,
+
+        /// How long before expiry Intune starts renewing.
+        #[arg(long, value_name = "DAYS", default_value_t = 120)]
+        renewal_window_days: u32,
+
+        /// Exit 3 when a finding of this severity or worse exists.
+        #[arg(long, value_enum, value_name = "SEVERITY")]
+        fail_on: Option<SeverityArg>,
+
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+
+        /// Colour in text output: auto (only on a terminal), always, never.
+        #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
+        color: ColorArg,
+
+        /// Write the output to this file instead of standard output.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    }
+
+    #[derive(Clone, Copy, Debug, ValueEnum)]
+    enum GatewayArg {
+        Enrolled,
+        Any,
+    }
+
+    #[derive(Clone, Copy, Debug, ValueEnum)]
+    enum SeverityArg {
+        Error,
+        Warning,
+        Info,
+    }
+
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+    enum Format {
+        Text,
+        Json,
+    }
+
+    #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+    enum ColorArg {
+        Auto,
+        Always,
+        Never,
+    }
+
+    fn parse_time(text: &str) -> Result<UtcTime, String> {
+        UtcTime::parse_rfc3339(text)
+            .ok_or_else(|| format!("not an RFC 3339 time: {text:?} (e.g. 2026-11-24T10:00:00Z)"))
+    }
+
+    fn parse_guid(text: &str) -> Result<Guid, String> {
+        text.parse::<Guid>().map_err(|e| e.to_string())
+    }
+
+    fn parse_thumbprint(text: &str) -> Result<Thumbprint, String> {
+        Thumbprint::normalize(text)
+            .ok_or_else(|| format!("not a thumbprint (40 hex digits): {text:?}"))
+    }
+
+    fn split_edit(text: &str) -> Result<(String, &str), String> {
+        let (target, value) = text
+            .rsplit_once('=')
+            .ok_or_else(|| format!("expected FILE=VALUE or THUMBPRINT=VALUE, got {text:?}"))?;
+        if target.is_empty() {
+            return Err(format!("no file or thumbprint before '=' in {text:?}"));
+        }
+        Ok((target.to_string(), value))
+    }
+
+    fn parse_store_edit(text: &str) -> Result<(String, Store), String> {
+        let (target, value) = split_edit(text)?;
+        let store = match value.to_ascii_lowercase().as_str() {
+            "machine" => Store::LocalMachineMy,
+            "user" => Store::CurrentUserMy,
+            "other" => Store::Other("other".to_string()),
+            _ => {
+                return Err(format!(
+                    "store must be machine, user or other, got {value:?}"
+                ));
+            }
+        };
+        Ok((target, store))
+    }
+
+    fn parse_key_edit(text: &str) -> Result<(String, KeyPresence), String> {
+        let (target, value) = split_edit(text)?;
+        let key = KeyPresence::parse(value).ok_or_else(|| {
+            format!("key presence must be present, absent or unknown, got {value:?}")
+        })?;
+        Ok((target, key))
+    }
+
+    /// Exit code 2 with a message, as clap does for usage errors.
+    fn usage_error(message: &str) -> ExitCode {
+        eprintln!("error: {message}");
+        ExitCode::from(2)
+    }
+
+    pub fn main() -> ExitCode {
+        let args = Args::parse();
+        let mut passwords: Vec<String> = args.passwords.clone();
+        if let Ok(env_pw) = std::env::var("IMECERT_PASSWORD") {
+            passwords.push(env_pw);
+        }
+        let password_refs: Vec<&str> = passwords.iter().map(String::as_str).collect();
+
+        let mut workspace = Workspace::new();
+        let mut file_ids: Vec<(PathBuf, FileId)> = Vec::new();
+        for path in &args.inputs {
+            let id = load(&mut workspace, path, &password_refs);
+            file_ids.push((path.clone(), id));
+        }
+
+        for (target, store) in &args.stores {
+            match resolve_target(&workspace, &file_ids, target) {
+                Some(t) => workspace.set_store(&t, store.clone()),
+                None => {
+                    return usage_error(&format!(
+                        "--store {target}=…: no input file or certificate matches {target:?}"
+                    ));
+                }
+            }
+        }
+        for (target, key) in &args.keys {
+            match resolve_target(&workspace, &file_ids, target) {
+                Some(t) => workspace.set_key(&t, *key),
+                None => {
+                    return usage_error(&format!(
+                        "--key {target}=…: no input file or certificate matches {target:?}"
+                    ));
+                }
+            }
+        }
+
+        let mut assumptions = Assumptions {
+            metadata_max_age_hours: args.metadata_max_age,
+            device_cert_cache_max_age_hours: args.device_cert_cache_max_age,
+            renewal_window_days: args.renewal_window_days,
+            flighted_accounts: Vec::new(),
+            gateway: match args.gateway {
+                GatewayArg::Enrolled => GatewayRule::Enrolled,
+                GatewayArg::Any => GatewayRule::Any,
+            },
+            overrides: Default::default(),
+        };
+        for guid in &args.flighted {
+            if !assumptions.flighted_accounts.contains(guid) {
+                assumptions.flighted_accounts.push(*guid);
+            }
+        }
+        for tp in &args.accept {
+            assumptions
+                .overrides
+                .insert(tp.clone(), GatewayVerdict::Accept);
+        }
+        for tp in &args.reject {
+            assumptions
+                .overrides
+                .insert(tp.clone(), GatewayVerdict::Reject);
+        }
+
+        let at = args.at.unwrap_or_else(now);
+        let judgement = workspace.judge(at, assumptions);
+        let report = judgement.report();
+        let style = match args.color {
+            ColorArg::Always => TextStyle::Color,
+            ColorArg::Never => TextStyle::Plain,
+            ColorArg::Auto
+                if args.output.is_none()
+                    && std::io::stdout().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none() =>
+            {
+                TextStyle::Color
+            }
+            ColorArg::Auto => TextStyle::Plain,
+        };
+        let rendered = match args.format {
+            Format::Text => render_text(&report, style),
+            Format::Json => {
+                let mut json = report.to_json();
+                json.push('\n');
+                json
+            }
+        };
+        if let Err(e) = write_output(args.output.as_deref(), &rendered) {
+            eprintln!("error: cannot write the output: {e}");
+            return ExitCode::from(1);
+        }
+
+        if let Some(threshold) = args.fail_on {
+            let threshold = match threshold {
+                SeverityArg::Error => Severity::Error,
+                SeverityArg::Warning => Severity::Warning,
+                SeverityArg::Info => Severity::Info,
+            };
+            if report
+                .findings
+                .iter()
+                .any(|f| f.severity.at_least(threshold))
+            {
+                return ExitCode::from(3);
+            }
+        }
+        if report.errors.is_empty() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        }
+    }
+
+    fn now() -> UtcTime {
+        let secs = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
+        UtcTime(secs)
+    }
+
+    fn write_output(path: Option<&Path>, text: &str) -> std::io::Result<()> {
+        match path {
+            Some(p) => std::fs::write(p, text),
+            None => {
+                let mut out = std::io::stdout().lock();
+                out.write_all(text.as_bytes())?;
+                out.flush()
+            }
+        }
+    }
+
+    fn display_name(path: &Path) -> String {
+        path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        )
+    }
+
+    /// Reads one input: `.reg` exports are streamed, everything else is read whole after a size
+    /// check against its kind's limit (so a huge wrong file is refused without reading it).
+    fn load(workspace: &mut Workspace, path: &Path, passwords: &[&str]) -> FileId {
+        let name = display_name(path);
+        let fail =
+            |workspace: &mut Workspace, message: String| workspace.add_failed(&name, message);
+        let mut file = match File::open(path) {
+            Ok(f) => f,
+            Err(e) => {
+                return fail(
+                    workspace,
+                    format!("{name}: cannot open {}: {e}", path.display()),
+                );
+            }
+        };
+        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let mut head = Vec::with_capacity(4096);
+        if let Err(e) = (&mut file).take(4096).read_to_end(&mut head) {
+            return fail(workspace, format!("{name}: cannot read: {e}"));
+        }
+        let kind = sniff(&name, &head);
+        if kind == FileKind::Registry {
+            let reader = std::io::Cursor::new(head).chain(file);
+            return workspace.add_registry_stream(&name, reader);
+        }
+        let size = usize::try_from(size).unwrap_or(usize::MAX);
+        if let Some(message) = limits::check_size(kind, &name, size) {
+            return fail(workspace, message);
+        }
+        let mut bytes = head;
+        if let Err(e) = file.read_to_end(&mut bytes) {
+            return fail(workspace, format!("{name}: cannot read: {e}"));
+        }
+        workspace.add_file(&name, &bytes, passwords)
+    }
+
+    /// `FILE` (as given, or its file name) or a thumbprint.
+    fn resolve_target(
+        workspace: &Workspace,
+        files: &[(PathBuf, FileId)],
+        target: &str,
+    ) -> Option<CertTarget> {
+        if let Some((_, id)) = files
+            .iter()
+            .find(|(p, _)| p.as_os_str() == target || display_name(p) == target)
+        {
+            return Some(CertTarget::File(*id));
+        }
+        let tp = Thumbprint::normalize(target)?;
+        let t = CertTarget::Thumbprint(tp);
+        workspace.matches(&t).then_some(t)
+    }
+}

@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::intune::INTUNE_MDM_CA;
 use crate::scenario::{
     Certificate, KeyPresence, LogEventKind, MetadataTime, Scenario, Store, Thumbprint,
     latest_log_event,
@@ -13,9 +14,6 @@ use crate::utc::DAY;
 
 use super::order;
 use super::trace::{AgentTrace, Finding, FindingCode};
-
-/// The issuer of genuine Intune MDM device certificates.
-const INTUNE_MDM_CA: &str = "CN=Microsoft Intune MDM Device CA";
 
 /// How close to expiry the used certificate must be for `MDM_CERT_EXPIRING_SOON`.
 pub const EXPIRING_SOON_DAYS: i64 = 30;

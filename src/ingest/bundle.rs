@@ -5,7 +5,7 @@
 //! missing field) becomes a problem naming the entry while the rest is still read.
 
 use base64::Engine as _;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::guid::Guid;

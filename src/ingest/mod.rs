@@ -1,10 +1,11 @@
 //! Bytes in, typed inputs out. Every decoder here treats bad input as normal input: it returns a
 //! specific error (or a partial result plus errors) and never panics.
 
-// pub mod limits; (registered once sniff lands)
 pub mod bundle;
+pub mod limits;
 pub mod log;
 pub mod pem;
+pub mod pkcs12;
 pub mod pkcs7;
 pub mod reg;
 pub mod sniff;

@@ -1,0 +1,75 @@
+//! The sentences an admin reads first: which certificate the agent uses and why, and how long
+//! that answer holds. Shared by the text report, the JSON report, the Markdown export and the app.
+
+use crate::engine::{TaskOutcome, Trace, Via};
+use crate::scenario::{Scenario, Thumbprint, common_name};
+use crate::utc::UtcTime;
+
+/// `3A1B…09F1 (CN=…)` — how a certificate is named in sentences.
+pub fn cert_label(scenario: &Scenario, thumbprint: &Thumbprint) -> String {
+    let subject = scenario
+        .certificates
+        .iter()
+        .find(|c| &c.facts.thumbprint == thumbprint)
+        .map(|c| c.facts.subject.as_str());
+    label(thumbprint, subject)
+}
+
+/// `3A1B…09F1 (CN=…)` from a thumbprint and the subject, if known.
+pub(crate) fn label(thumbprint: &Thumbprint, subject: Option<&str>) -> String {
+    match subject.and_then(common_name) {
+        Some(cn) => format!("{} (CN={cn})", thumbprint.short()),
+        None => thumbprint.short(),
+    }
+}
+
+/// One sentence: what the agent uses, how it found it, and how the task ended.
+pub fn outcome_sentence(scenario: &Scenario, trace: &Trace) -> String {
+    let used = match (&trace.agent.cert, trace.agent.via) {
+        (Some(tp), Via::Metadata) => format!(
+            "The agent uses certificate {}, found through CertMetadata",
+            cert_label(scenario, tp)
+        ),
+        (Some(tp), _) => format!(
+            "The agent uses certificate {}, found by fallback search",
+            cert_label(scenario, tp)
+        ),
+        (None, _) => {
+            "The agent finds no usable MDM certificate: the device cannot authenticate to Intune"
+                .to_string()
+        }
+    };
+    let task = match trace.task.outcome {
+        TaskOutcome::Skipped => "the task skipped because CertMetadata is fresh".to_string(),
+        TaskOutcome::StoppedSingle => match trace.candidates_left().unwrap_or(0) {
+            0 => "the task stopped because no certificate qualified".to_string(),
+            _ => "the task stopped because only one certificate qualified".to_string(),
+        },
+        TaskOutcome::StoppedNotFlighted => {
+            "the task stopped because the tenant is not flighted".to_string()
+        }
+        TaskOutcome::Selected => match &trace.task.selected {
+            Some(tp) => format!("the task selected {} and wrote CertMetadata", tp.short()),
+            None => "the task selected a certificate".to_string(),
+        },
+        TaskOutcome::NoneValid => {
+            "the task found no certificate the service accepts and deleted CertMetadata".to_string()
+        }
+    };
+    format!("{used}; {task}.")
+}
+
+/// "This answer holds until 2026-12-01 00:00 UTC, when M2 becomes valid." or "No change is due …".
+pub fn stable_sentence(trace: &Trace) -> String {
+    stable_text(trace.stable_until, trace.stable_until_reason.as_deref())
+}
+
+pub(crate) fn stable_text(until: Option<UtcTime>, why: Option<&str>) -> String {
+    match (until, why) {
+        (Some(t), Some(why)) => format!("This answer holds until {}, when {why}.", t.human()),
+        (Some(t), None) => format!("This answer holds until {}.", t.human()),
+        (None, _) => {
+            "No time-driven change is due: this answer holds until the inputs change.".to_string()
+        }
+    }
+}

@@ -1,0 +1,517 @@
+//! The files an admin supplied and what they edited: the one place where both shells (CLI and web
+//! app) turn inputs into a [`Scenario`]. Neither shell has logic of its own beyond this.
+//!
+//! Every file becomes a [`LoadedFile`] with a status; a file that cannot be read is an entry in
+//! [`Workspace::errors`], never a reason to stop judging the others.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::engine::{self, Trace};
+use crate::ingest::reg::{RegSummary, RegistryState};
+use crate::ingest::sniff::{FileKind, sniff};
+use crate::ingest::x509::{CertDetails, DecodedCert, decode_certificate};
+use crate::ingest::{InputError, limits, pem, pkcs7, pkcs12};
+use crate::report::Report;
+use crate::scenario::{
+    Assumptions, Certificate, KeyPresence, RegistryFacts, Scenario, Store, Thumbprint,
+};
+use crate::utc::UtcTime;
+
+/// A stable handle on a supplied file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct FileId(pub u32);
+
+/// How reading a file went.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum FileStatus {
+    /// Everything in it was read.
+    Read,
+    /// Some of it was read; `problems` says what was not.
+    Partial,
+    /// A PKCS#12 file that needs a password nobody gave yet.
+    NeedsPassword,
+    /// A PKCS#12 file none of the given passwords opens.
+    WrongPassword,
+    /// Nothing usable in it; the message says why.
+    Failed { message: String },
+}
+
+/// One certificate read from a file, with what the file (or the user) says about where it sits.
+#[derive(Clone, Debug)]
+pub struct LoadedCert {
+    pub decoded: DecodedCert,
+    pub store: Store,
+    pub private_key: KeyPresence,
+    pub key_provider: Option<String>,
+    pub friendly_name: Option<String>,
+}
+
+/// A supplied file and what came of it.
+#[derive(Clone, Debug)]
+pub struct LoadedFile {
+    pub id: FileId,
+    pub name: String,
+    pub size: usize,
+    pub kind: FileKind,
+    pub status: FileStatus,
+    pub certs: Vec<LoadedCert>,
+    /// For `.reg` inputs: what the parser saw (counts, bad lines).
+    pub registry: Option<RegSummary>,
+    /// Specific problems of a partial read (bad PEM block, bad `.reg` lines, …).
+    pub problems: Vec<String>,
+    /// The registry keys this file contributed (applied in file order).
+    registry_state: Option<RegistryState>,
+    /// Kept only while a PKCS#12 file waits for its password.
+    locked_pkcs12: Option<Vec<u8>>,
+}
+
+impl LoadedFile {
+    fn new(id: FileId, name: &str, size: usize, kind: FileKind) -> Self {
+        LoadedFile {
+            id,
+            name: name.to_string(),
+            size,
+            kind,
+            status: FileStatus::Read,
+            certs: Vec::new(),
+            registry: None,
+            problems: Vec::new(),
+            registry_state: None,
+            locked_pkcs12: None,
+        }
+    }
+
+    fn fail(&mut self, message: impl Into<String>) {
+        self.status = FileStatus::Failed {
+            message: message.into(),
+        };
+    }
+
+    /// The error entry this file contributes to the report, if any.
+    pub fn error(&self) -> Option<InputError> {
+        let message = match &self.status {
+            FileStatus::Read => return None,
+            FileStatus::Partial => self.problems.join("; "),
+            FileStatus::NeedsPassword => {
+                format!("{} is password-protected: give its password", self.name)
+            }
+            FileStatus::WrongPassword => format!("wrong password for {}", self.name),
+            FileStatus::Failed { message } => message.clone(),
+        };
+        Some(InputError {
+            source: self.name.clone(),
+            message,
+        })
+    }
+}
+
+/// Which certificates an edit applies to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CertTarget {
+    /// Every certificate of a file.
+    File(FileId),
+    /// Every certificate with this thumbprint, whatever file it came from.
+    Thumbprint(Thumbprint),
+    /// One certificate of one file.
+    Cert(FileId, usize),
+}
+
+/// A scenario judged: everything the views need.
+pub struct Judgement {
+    pub scenario: Scenario,
+    pub trace: Trace,
+    pub errors: Vec<InputError>,
+    pub details: BTreeMap<Thumbprint, CertDetails>,
+}
+
+impl Judgement {
+    pub fn report(&self) -> Report {
+        Report::new(&self.scenario, &self.trace, &self.errors, &self.details)
+    }
+}
+
+/// The supplied files, in the order given.
+#[derive(Clone, Debug, Default)]
+pub struct Workspace {
+    files: Vec<LoadedFile>,
+    next_id: u32,
+}
+
+impl Workspace {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn files(&self) -> &[LoadedFile] {
+        &self.files
+    }
+
+    pub fn file(&self, id: FileId) -> Option<&LoadedFile> {
+        self.files.iter().find(|f| f.id == id)
+    }
+
+    fn next_id(&mut self) -> FileId {
+        self.next_id += 1;
+        FileId(self.next_id)
+    }
+
+    /// Reads one file, whatever it is (the content decides, the name only hints). PKCS#12 files
+    /// try `passwords` in order, then the empty password.
+    pub fn add_file(&mut self, name: &str, bytes: &[u8], passwords: &[&str]) -> FileId {
+        let id = self.next_id();
+        let kind = sniff(name, bytes);
+        let mut file = LoadedFile::new(id, name, bytes.len(), kind);
+        if let Some(message) = limits::check_size(kind, name, bytes.len()) {
+            file.fail(message);
+        } else {
+            read_into(&mut file, bytes, passwords);
+        }
+        self.files.push(file);
+        id
+    }
+
+    /// Records a file that could not even be read (the CLI's I/O errors, size refusals).
+    pub fn add_failed(&mut self, name: &str, message: String) -> FileId {
+        let id = self.next_id();
+        let mut file = LoadedFile::new(id, name, 0, FileKind::Unknown);
+        file.fail(message);
+        self.files.push(file);
+        id
+    }
+
+    /// Pasted text (PEM or base64), treated as a file named `label`.
+    pub fn add_text(&mut self, label: &str, text: &str) -> FileId {
+        self.add_file(label, text.as_bytes(), &[])
+    }
+
+    /// Streams a `.reg` export in chunks (the CLI reads huge exports this way; memory stays flat).
+    pub fn add_registry_stream<R: std::io::Read>(&mut self, name: &str, mut reader: R) -> FileId {
+        let id = self.next_id();
+        let mut file = LoadedFile::new(id, name, 0, FileKind::Registry);
+        let mut state = RegistryState::new();
+        let mut parser = state.parser();
+        let mut buf = vec![0u8; 1 << 16];
+        let mut size = 0usize;
+        let read_error = loop {
+            match reader.read(&mut buf) {
+                Ok(0) => break None,
+                Ok(n) => {
+                    size = size.saturating_add(n);
+                    parser.feed(buf.get(..n).unwrap_or_default());
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => break Some(e),
+            }
+        };
+        file.size = size;
+        let result = parser.finish();
+        match read_error {
+            Some(e) => file.fail(format!("{name}: could not be read: {e}")),
+            None => apply_reg_result(&mut file, result, state),
+        }
+        self.files.push(file);
+        id
+    }
+
+    /// Retries a password-protected PKCS#12 file. The password is used for this call only.
+    pub fn unlock(&mut self, id: FileId, password: &str) -> Option<&FileStatus> {
+        let file = self.files.iter_mut().find(|f| f.id == id)?;
+        if let Some(bytes) = file.locked_pkcs12.take() {
+            file.status = FileStatus::Read;
+            file.problems.clear();
+            read_pkcs12(file, &bytes, &[password]);
+        }
+        Some(&file.status)
+    }
+
+    pub fn remove(&mut self, id: FileId) {
+        self.files.retain(|f| f.id != id);
+    }
+
+    /// Sets the store of the targeted certificates.
+    pub fn set_store(&mut self, target: &CertTarget, store: Store) {
+        self.for_each_target(target, |c| c.store = store.clone());
+    }
+
+    /// Sets the key presence of the targeted certificates.
+    pub fn set_key(&mut self, target: &CertTarget, key: KeyPresence) {
+        self.for_each_target(target, |c| c.private_key = key);
+    }
+
+    /// Whether a target names anything (the CLI reports options that match nothing).
+    pub fn matches(&self, target: &CertTarget) -> bool {
+        self.files.iter().any(|f| {
+            f.certs
+                .iter()
+                .enumerate()
+                .any(|(i, c)| targets(target, f.id, i, &c.decoded.facts.thumbprint))
+        })
+    }
+
+    fn for_each_target(&mut self, target: &CertTarget, mut edit: impl FnMut(&mut LoadedCert)) {
+        for file in &mut self.files {
+            let id = file.id;
+            for (i, cert) in file.certs.iter_mut().enumerate() {
+                if targets(target, id, i, &cert.decoded.facts.thumbprint) {
+                    edit(cert);
+                }
+            }
+        }
+    }
+
+    /// One entry per file that could not be read completely.
+    pub fn errors(&self) -> Vec<InputError> {
+        self.files.iter().filter_map(LoadedFile::error).collect()
+    }
+
+    /// The registry facts of every `.reg` input, applied in the order given.
+    pub fn registry_facts(&self) -> RegistryFacts {
+        let mut combined = RegistryState::new();
+        for state in self.files.iter().filter_map(|f| f.registry_state.as_ref()) {
+            combined.apply(state);
+        }
+        combined.facts()
+    }
+
+    /// Decoded details per thumbprint, for the report and the certificate cards.
+    pub fn details(&self) -> BTreeMap<Thumbprint, CertDetails> {
+        let mut map = BTreeMap::new();
+        for cert in self.files.iter().flat_map(|f| &f.certs) {
+            map.entry(cert.decoded.facts.thumbprint.clone())
+                .or_insert_with(|| cert.decoded.details.clone());
+        }
+        map
+    }
+
+    /// The scenario these files describe, judged at `evaluated_at` under `assumptions`.
+    pub fn scenario(&self, evaluated_at: UtcTime, assumptions: Assumptions) -> Scenario {
+        let mut scenario = Scenario::new(evaluated_at);
+        scenario.assumptions = assumptions;
+        for file in &self.files {
+            for cert in &file.certs {
+                scenario.add_certificate(Certificate {
+                    facts: cert.decoded.facts.clone(),
+                    store: cert.store.clone(),
+                    private_key: cert.private_key,
+                    sources: vec![file.name.clone()],
+                    key_provider: cert.key_provider.clone(),
+                });
+            }
+        }
+        scenario.registry = self.registry_facts();
+        scenario
+    }
+
+    /// Builds the scenario and judges it.
+    pub fn judge(&self, evaluated_at: UtcTime, assumptions: Assumptions) -> Judgement {
+        let scenario = self.scenario(evaluated_at, assumptions);
+        let trace = engine::evaluate(&scenario);
+        Judgement {
+            trace,
+            errors: self.errors(),
+            details: self.details(),
+            scenario,
+        }
+    }
+}
+
+fn targets(target: &CertTarget, file: FileId, index: usize, thumbprint: &Thumbprint) -> bool {
+    match target {
+        CertTarget::File(id) => *id == file,
+        CertTarget::Thumbprint(tp) => tp == thumbprint,
+        CertTarget::Cert(id, i) => *id == file && *i == index,
+    }
+}
+
+/// Dispatches on the sniffed kind.
+fn read_into(file: &mut LoadedFile, bytes: &[u8], passwords: &[&str]) {
+    let name = file.name.clone();
+    match file.kind {
+        FileKind::Empty => file.fail(format!("{name} is empty (0 bytes)")),
+        FileKind::Certificate => match decode_certificate(bytes) {
+            Ok(decoded) => push_cert(file, decoded, KeyPresence::Unknown),
+            Err(e) => file.fail(format!("{name}: not a readable certificate: {e}")),
+        },
+        FileKind::Pkcs7 => read_pkcs7(file, bytes),
+        FileKind::Pkcs12 => read_pkcs12(file, bytes, passwords),
+        FileKind::PemOrBase64Text => read_text(file, bytes),
+        FileKind::Registry => {
+            let mut state = RegistryState::new();
+            let result = crate::ingest::reg::parse_reg_bytes(&mut state, bytes);
+            apply_reg_result(file, result, state);
+        }
+        FileKind::Bundle => file.fail(format!(
+            "{name} is a scenario bundle; bundles are not supported yet"
+        )),
+        FileKind::AgentLog => file.fail(format!(
+            "{name} is an agent log; log evidence is not supported yet"
+        )),
+        FileKind::Unknown => file.fail(format!(
+            "{name}: not a certificate, PKCS#12, PKCS#7, registry export or bundle (the content matches no known format)"
+        )),
+    }
+}
+
+fn push_cert(file: &mut LoadedFile, decoded: DecodedCert, private_key: KeyPresence) {
+    file.certs.push(LoadedCert {
+        decoded,
+        store: Store::LocalMachineMy,
+        private_key,
+        key_provider: None,
+        friendly_name: None,
+    });
+}
+
+fn read_pkcs7(file: &mut LoadedFile, der: &[u8]) {
+    let name = file.name.clone();
+    match pkcs7::certificates_from_pkcs7(der) {
+        Ok(list) if list.is_empty() => {
+            file.fail(format!("{name}: the PKCS#7 bundle holds no certificates"))
+        }
+        Ok(list) => {
+            for (i, cert_der) in list.iter().enumerate() {
+                match decode_certificate(cert_der) {
+                    Ok(decoded) => push_cert(file, decoded, KeyPresence::Unknown),
+                    Err(e) => file.problems.push(format!(
+                        "{name}: certificate {} of the bundle is unreadable: {e}",
+                        i + 1
+                    )),
+                }
+            }
+            settle(file);
+        }
+        Err(e) => file.fail(format!("{name}: not a readable PKCS#7 bundle: {e}")),
+    }
+}
+
+fn read_pkcs12(file: &mut LoadedFile, bytes: &[u8], passwords: &[&str]) {
+    use pkcs12::Pkcs12Error;
+    let name = file.name.clone();
+    match pkcs12::open(bytes, passwords) {
+        Ok(contents) => {
+            for (i, cert) in contents.certs.into_iter().enumerate() {
+                match decode_certificate(&cert.der) {
+                    Ok(decoded) => {
+                        let key = if cert.has_key {
+                            KeyPresence::Present
+                        } else {
+                            KeyPresence::Unknown
+                        };
+                        push_cert(file, decoded, key);
+                        if let Some(last) = file.certs.last_mut() {
+                            last.friendly_name = cert.friendly_name;
+                        }
+                    }
+                    Err(e) => file
+                        .problems
+                        .push(format!("{name}: certificate {} is unreadable: {e}", i + 1)),
+                }
+            }
+            if file.certs.is_empty() && file.problems.is_empty() {
+                file.fail(format!("{name}: the PKCS#12 file holds no certificates"));
+            } else {
+                settle(file);
+            }
+        }
+        Err(Pkcs12Error::PasswordRequired) => {
+            file.status = FileStatus::NeedsPassword;
+            file.locked_pkcs12 = Some(bytes.to_vec());
+        }
+        Err(Pkcs12Error::WrongPassword { .. }) => {
+            file.status = FileStatus::WrongPassword;
+            file.locked_pkcs12 = Some(bytes.to_vec());
+        }
+        Err(e) => file.fail(format!("{name}: {e}")),
+    }
+}
+
+fn read_text(file: &mut LoadedFile, bytes: &[u8]) {
+    let name = file.name.clone();
+    let text = String::from_utf8_lossy(bytes);
+    let blocks = pem::parse_text(&text);
+    if blocks.is_empty() {
+        file.fail(format!(
+            "{name}: no PEM block or base64 certificate found in the text"
+        ));
+        return;
+    }
+    for block in blocks {
+        match block {
+            Ok(block) if block.is_pkcs7() => match pkcs7::certificates_from_pkcs7(&block.der) {
+                Ok(list) => {
+                    for der in list {
+                        match decode_certificate(&der) {
+                            Ok(decoded) => push_cert(file, decoded, KeyPresence::Unknown),
+                            Err(e) => file.problems.push(format!("{name}: a certificate in the PKCS#7 block at line {} is unreadable: {e}", block.line)),
+                        }
+                    }
+                }
+                Err(e) => file
+                    .problems
+                    .push(format!("{name}: PKCS#7 block at line {}: {e}", block.line)),
+            },
+            Ok(block) => match decode_certificate(&block.der) {
+                Ok(decoded) => push_cert(file, decoded, KeyPresence::Unknown),
+                Err(e) => file.problems.push(format!(
+                    "{name}: block at line {} is not a readable certificate: {e}",
+                    block.line
+                )),
+            },
+            Err(e) => file.problems.push(format!("{name}: {e}")),
+        }
+    }
+    settle(file);
+}
+
+fn apply_reg_result(
+    file: &mut LoadedFile,
+    result: Result<RegSummary, crate::ingest::reg::RegError>,
+    state: RegistryState,
+) {
+    let name = file.name.clone();
+    match result {
+        Ok(summary) => {
+            if summary.bad_line_count > 0 {
+                let lines: Vec<String> = summary
+                    .bad_lines
+                    .iter()
+                    .map(|b| b.line.to_string())
+                    .collect();
+                let more = summary
+                    .bad_line_count
+                    .saturating_sub(summary.bad_lines.len() as u64);
+                let tail = if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                };
+                file.problems.push(format!(
+                    "{name}: {} unreadable line(s) skipped (line {}{tail})",
+                    summary.bad_line_count,
+                    lines.join(", ")
+                ));
+                file.status = FileStatus::Partial;
+            }
+            file.registry = Some(summary);
+            file.registry_state = Some(state);
+        }
+        Err(e) => file.fail(format!("{name}: {e}")),
+    }
+}
+
+/// After a multi-part read: `Partial` if something failed, `Failed` if nothing was read.
+fn settle(file: &mut LoadedFile) {
+    if file.certs.is_empty() {
+        let message = if file.problems.is_empty() {
+            format!("{}: no certificates found", file.name)
+        } else {
+            file.problems.join("; ")
+        };
+        file.fail(message);
+    } else if !file.problems.is_empty() {
+        file.status = FileStatus::Partial;
+    }
+}
