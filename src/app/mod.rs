@@ -1,16 +1,63 @@
 //! The web app: a Yew (client-side rendered) shell over the same core as the CLI.
 //!
 //! Nothing here decides anything about certificates: files go to [`crate::workspace::Workspace`],
-//! the judgement comes from the engine, and the components only render it and dispatch edits.
+//! the verdict comes from the engine through [`crate::workspace::Workspace::judge`], the sentences
+//! from [`crate::report`] and the graph from [`crate::graph`]. The components only render the
+//! [`state::State`] and dispatch [`state::Action`]s (see `state` for the one place it changes).
+//!
+//! One component per file: `root` lays out the page and catches drops and pastes anywhere on it;
+//! `intake` is the drop zone, picker and paste box; `summary`, `findings`, `graph_view`,
+//! `node_detail` and `steps` show the verdict; `file_list`, `file_card`, `cert_view`,
+//! `password_field` and `reg_view` show the inputs; `assumptions`, `number_field`, `flighted` and
+//! `overrides` edit the agent profile.
+
+pub mod assumptions;
+pub mod browser;
+pub mod cert_view;
+pub mod error;
+pub mod file_card;
+pub mod file_list;
+pub mod findings;
+pub mod flighted;
+pub mod format;
+pub mod graph_view;
+pub mod intake;
+pub mod loader;
+pub mod node_detail;
+pub mod number_field;
+pub mod overrides;
+pub mod password_field;
+pub mod reg_view;
+pub mod root;
+pub mod state;
+pub mod steps;
+pub mod summary;
 
 use yew::prelude::*;
 
-#[function_component(App)]
-pub fn app() -> Html {
-    html! { <main><h1>{ "IME certificate inspector" }</h1></main> }
+pub use root::App;
+pub use state::{Action, AppHandle, State};
+
+/// The state handle every component reads (provided once by [`App`]). `None` only outside the
+/// app (a component mounted on its own), where components render nothing.
+#[hook]
+pub fn use_app() -> Option<AppHandle> {
+    use_context::<AppHandle>()
 }
 
-/// Mounts the app on the page's `<body>`.
+/// Mounts the app in the page's `#app` element (or the body when the page has none).
 pub fn start() {
-    yew::Renderer::<App>::new().render();
+    browser::install_panic_hook();
+    browser::remove_boot_message();
+    let root = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("app"));
+    match root {
+        Some(element) => {
+            yew::Renderer::<App>::with_root(element).render();
+        }
+        None => {
+            yew::Renderer::<App>::new().render();
+        }
+    }
 }

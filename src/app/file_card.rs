@@ -1,0 +1,86 @@
+//! One supplied file: what it is, how reading it went (errors in plain words on the card itself),
+//! its certificates or registry contents, the password field of a locked PFX, and "Remove".
+
+use yew::prelude::*;
+
+use super::cert_view::CertView;
+use super::format::human_size;
+use super::password_field::PasswordField;
+use super::reg_view::RegView;
+use super::state::Action;
+use super::use_app;
+use crate::workspace::{FileId, FileStatus};
+
+#[derive(Properties, PartialEq)]
+pub struct FileCardProps {
+    pub id: FileId,
+}
+
+/// A short status word for the card header, and its badge tone.
+fn status_badge(status: &FileStatus, certs: usize) -> (String, &'static str) {
+    match status {
+        FileStatus::Read if certs == 1 => ("1 certificate".into(), "ok"),
+        FileStatus::Read if certs > 1 => (format!("{certs} certificates"), "ok"),
+        FileStatus::Read => ("read".into(), "ok"),
+        FileStatus::Partial => ("partly read".into(), "warn"),
+        FileStatus::NeedsPassword => ("password needed".into(), "warn"),
+        FileStatus::WrongPassword => ("wrong password".into(), "bad"),
+        FileStatus::Failed { .. } => ("not read".into(), "bad"),
+    }
+}
+
+#[function_component(FileCard)]
+pub fn file_card(props: &FileCardProps) -> Html {
+    let Some(app) = use_app() else {
+        return html! {};
+    };
+    let Some(file) = app.workspace.file(props.id) else {
+        return html! {};
+    };
+    let id = props.id;
+    let remove = {
+        let app = app.clone();
+        Callback::from(move |_: MouseEvent| app.dispatch(Action::Remove(id)))
+    };
+    let (status, tone) = status_badge(&file.status, file.certs.len());
+    let failed = matches!(file.status, FileStatus::Failed { .. });
+    let locked = matches!(
+        file.status,
+        FileStatus::NeedsPassword | FileStatus::WrongPassword
+    );
+
+    html! {
+        <article class={classes!("card", failed.then_some("status-failed"))}
+            id={format!("file-{}", id.0)} tabindex="-1" aria-labelledby={format!("file-{}-name", id.0)}
+            data-testid="file-card" data-file-name={file.name.clone()}>
+            <div class="card-head">
+                <h3 id={format!("file-{}-name", id.0)}>{ &file.name }</h3>
+                <span class="card-kind">{ format!("{} · {}", file.kind.describe(), human_size(file.size as u64)) }</span>
+                <span class={classes!("badge", tone)} data-testid="file-status">{ status }</span>
+                <button type="button" class="small-button" onclick={remove}
+                    aria-label={format!("Remove {}", file.name)}>{ "Remove" }</button>
+            </div>
+            <div class="card-body">
+                if let FileStatus::Failed { message } = &file.status {
+                    <p class="card-error" data-testid="file-error">{ message }</p>
+                }
+                if locked {
+                    <PasswordField id={id} name={file.name.clone()}
+                        wrong={matches!(file.status, FileStatus::WrongPassword)}
+                        busy={app.is_unlocking(id)} />
+                }
+                if !file.problems.is_empty() {
+                    <ul class="card-problems" data-testid="file-problems">
+                        { for file.problems.iter().map(|p| html! { <li>{ p }</li> }) }
+                    </ul>
+                }
+                { for (0..file.certs.len()).map(|index| html! {
+                    <CertView key={index} file={id} index={index} />
+                }) }
+                if file.registry.is_some() {
+                    <RegView id={id} />
+                }
+            </div>
+        </article>
+    }
+}

@@ -1,0 +1,84 @@
+//! The findings: what is wrong (or worth knowing), how bad, what to do, and links to the
+//! certificates each one concerns (following a link focuses that certificate's card).
+
+use yew::prelude::*;
+
+use super::browser::focus_by_id;
+use super::format::cert_anchor;
+use super::use_app;
+use crate::engine::{Finding, Severity};
+use crate::report::cert_label;
+use crate::scenario::Scenario;
+
+/// The icon glyph and the words a screen reader says for a severity.
+fn severity_mark(severity: Severity) -> (&'static str, &'static str) {
+    match severity {
+        Severity::Error => ("✕", "Error"),
+        Severity::Warning => ("!", "Warning"),
+        Severity::Info => ("i", "Note"),
+    }
+}
+
+#[function_component(Findings)]
+pub fn findings() -> Html {
+    let Some(app) = use_app() else {
+        return html! {};
+    };
+    let Some(judgement) = app.judgement.clone() else {
+        return html! {};
+    };
+    let list = &judgement.trace.findings;
+    let count = |s: Severity| list.iter().filter(|f| f.severity == s).count();
+    let tally = format!(
+        "{} error(s), {} warning(s), {} note(s)",
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info)
+    );
+
+    html! {
+        <section class="panel" aria-labelledby="findings-title" data-testid="findings">
+            <h2 id="findings-title">{ "Findings" }</h2>
+            if list.is_empty() {
+                <p class="no-findings">{ "No problems found with these inputs." }</p>
+            } else {
+                <p class="muted small">{ tally }</p>
+                <ul class="findings">
+                    { for list.iter().map(|f| finding_item(f, &judgement.scenario)) }
+                </ul>
+            }
+        </section>
+    }
+}
+
+fn finding_item(finding: &Finding, scenario: &Scenario) -> Html {
+    let (icon, spoken) = severity_mark(finding.severity);
+    let links = finding.certs.iter().map(|tp| {
+        let anchor = cert_anchor(tp.as_str());
+        let target = anchor.clone();
+        let go = Callback::from(move |e: MouseEvent| {
+            // Focus the card instead of changing the URL fragment (share links live there).
+            e.prevent_default();
+            focus_by_id(&target);
+        });
+        html! {
+            <a href={format!("#{anchor}")} onclick={go} title={tp.to_string()}>
+                { cert_label(scenario, tp) }
+            </a>
+        }
+    });
+    html! {
+        <li class={classes!("finding", format!("sev-{}", finding.severity.as_str()))}
+            data-code={finding.code.as_str()}>
+            <span class="sev-icon" aria-hidden="true">{ icon }</span>
+            <div class="finding-body">
+                <p><span class="visually-hidden">{ format!("{spoken}: ") }</span><strong>{ &finding.message }</strong></p>
+                <p class="finding-fix"><strong>{ "Fix: " }</strong>{ &finding.fix }</p>
+                if !finding.certs.is_empty() {
+                    <div class="finding-certs" aria-label="Certificates concerned">{ for links }</div>
+                }
+                <p class="finding-code">{ finding.code.as_str() }</p>
+            </div>
+        </li>
+    }
+}

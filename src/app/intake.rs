@@ -1,0 +1,105 @@
+//! Where input comes in: the drop zone (the whole page accepts drops; this is the visible
+//! invitation), the file picker, the paste box, and the promise that nothing leaves the browser.
+
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use super::loader::{files_of, read_files};
+use super::state::Action;
+use super::use_app;
+
+/// What file kinds the picker suggests (anything can still be chosen; content decides).
+const ACCEPT: &str = ".cer,.crt,.der,.pem,.txt,.p7b,.p7c,.pfx,.p12,.reg,.json,.log";
+
+#[derive(Properties, PartialEq)]
+pub struct IntakeProps {
+    /// Smaller once files are there, so the answer moves up.
+    pub compact: bool,
+}
+
+#[function_component(Intake)]
+pub fn intake(props: &IntakeProps) -> Html {
+    let app = use_app();
+    let picker = use_node_ref();
+    let paste_text = use_state(String::new);
+    let Some(app) = app else { return html! {} };
+
+    let open_picker = {
+        let picker = picker.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(input) = picker.cast::<HtmlInputElement>() {
+                input.click();
+            }
+        })
+    };
+    let picked = {
+        let app = app.clone();
+        Callback::from(move |e: Event| {
+            let Some(input) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+            else {
+                return;
+            };
+            let files = files_of(input.files());
+            // Clearing lets the same file be picked again after it was removed.
+            input.set_value("");
+            let dispatch = app.dispatcher();
+            read_files(files, Callback::from(move |a| dispatch.dispatch(a)));
+        })
+    };
+    let typed = {
+        let paste_text = paste_text.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(area) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlTextAreaElement>().ok())
+            {
+                paste_text.set(area.value());
+            }
+        })
+    };
+    let add_pasted = {
+        let app = app.clone();
+        let paste_text = paste_text.clone();
+        Callback::from(move |_: MouseEvent| {
+            app.dispatch(Action::AddText {
+                text: (*paste_text).clone(),
+            });
+            paste_text.set(String::new());
+        })
+    };
+
+    html! {
+        <section class={classes!("drop-zone", props.compact.then_some("compact"))} aria-labelledby="intake-title">
+            <h2 class="drop-title" id="intake-title">
+                { if props.compact { "Add more files" } else { "Drop files anywhere on this page" } }
+            </h2>
+            if !props.compact {
+                <p class="muted small">
+                    { "Certificates (.cer, .crt, .pem, .p7b), PKCS#12 files (.pfx, .p12) with their password, registry exports (.reg) of the Enrollments and IntuneManagementExtension keys, and collector bundles (.json). Several at once or one by one." }
+                </p>
+            }
+            <p class="privacy" data-testid="privacy">
+                <span aria-hidden="true">{ "🔒" }</span>
+                { "Nothing leaves your browser: files are read and judged on this device." }
+            </p>
+            <div class="intake-actions">
+                <button class="primary" type="button" onclick={open_picker}>{ "Choose files…" }</button>
+                <input ref={picker} id="file-input" type="file" multiple=true accept={ACCEPT}
+                    hidden=true aria-label="Choose files to inspect" onchange={picked} />
+                <span class="muted small">{ "or paste PEM/base64 text anywhere (Ctrl+V)" }</span>
+            </div>
+            <details class="paste-box">
+                <summary>{ "Paste certificate text" }</summary>
+                <label for="paste-text" class="small">{ "PEM blocks or bare base64 of a certificate or PKCS#7" }</label>
+                <textarea id="paste-text" rows="5" spellcheck="false" value={(*paste_text).clone()} oninput={typed}
+                    placeholder="-----BEGIN CERTIFICATE-----" />
+                <button type="button" onclick={add_pasted} disabled={paste_text.trim().is_empty()}>
+                    { "Add pasted text" }
+                </button>
+            </details>
+        </section>
+    }
+}

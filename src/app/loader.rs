@@ -1,0 +1,126 @@
+//! Reading dropped, picked and pasted input without freezing the page.
+//!
+//! Files are read with the browser's asynchronous `FileReader` (through `gloo-file`), one after
+//! the other so they join the workspace in the order given. Files over [`CHUNKED_ABOVE`] (big
+//! `.reg` exports) are read slice by slice: every slice is an `await`, so the event loop runs
+//! between slices and the card's progress bar moves.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use gloo_file::futures::read_as_bytes;
+use wasm_bindgen_futures::spawn_local;
+use yew::Callback;
+
+use super::error::AppError;
+use super::state::Action;
+
+/// Files larger than this are read in slices, with progress.
+pub const CHUNKED_ABOVE: u64 = 4 * 1024 * 1024;
+/// The slice size of a chunked read.
+const SLICE: u64 = 1024 * 1024;
+/// The largest file the page reads into memory in one piece. Bigger exports need the core's
+/// streaming registry entry (see the module docs of `workspace`), which the CLI already uses.
+pub const MAX_IN_MEMORY: u64 = 512 * 1024 * 1024;
+
+static NEXT_TICKET: AtomicU32 = AtomicU32::new(1);
+
+/// Reads `files` in order and hands each to the workspace through `dispatch`.
+pub fn read_files(files: Vec<gloo_file::File>, dispatch: Callback<Action>) {
+    if files.is_empty() {
+        return;
+    }
+    spawn_local(async move {
+        for file in files {
+            read_one(file, &dispatch).await;
+        }
+    });
+}
+
+/// The files of a `FileList` (from a drop or the file picker), in order.
+pub fn files_of(list: Option<web_sys::FileList>) -> Vec<gloo_file::File> {
+    let Some(list) = list else {
+        return Vec::new();
+    };
+    (0..list.length())
+        .filter_map(|i| list.get(i))
+        .map(gloo_file::File::from)
+        .collect()
+}
+
+async fn read_one(file: gloo_file::File, dispatch: &Callback<Action>) {
+    let name = file.name();
+    let size = file.size();
+    if size > MAX_IN_MEMORY {
+        dispatch.emit(Action::AddFailed {
+            message: format!(
+                "{name} is {} MB; the page reads files up to {} MB (use the command-line tool \
+                 `imecert`, which streams exports of any size)",
+                size.div_ceil(1024 * 1024),
+                MAX_IN_MEMORY / (1024 * 1024)
+            ),
+            name,
+        });
+        return;
+    }
+    let ticket = (size > CHUNKED_ABOVE).then(|| NEXT_TICKET.fetch_add(1, Ordering::Relaxed));
+    let result = match ticket {
+        Some(ticket) => read_in_slices(&file, &name, size, ticket, dispatch).await,
+        None => read_as_bytes(&file).await.map_err(|e| AppError::FileRead {
+            name: name.clone(),
+            detail: e.to_string(),
+        }),
+    };
+    match result {
+        Ok(bytes) => dispatch.emit(Action::AddFile {
+            name,
+            bytes: bytes.into(),
+        }),
+        Err(error) => dispatch.emit(Action::AddFailed {
+            name,
+            message: error.to_string(),
+        }),
+    }
+    // The progress bar goes only once the file's card is there, so nothing jumps in between.
+    if let Some(ticket) = ticket {
+        dispatch.emit(Action::LoadFinished { ticket });
+    }
+}
+
+/// Reads a big file slice by slice, reporting progress after each slice.
+async fn read_in_slices(
+    file: &gloo_file::File,
+    name: &str,
+    size: u64,
+    ticket: u32,
+    dispatch: &Callback<Action>,
+) -> Result<Vec<u8>, AppError> {
+    dispatch.emit(Action::LoadStarted {
+        ticket,
+        name: name.to_string(),
+        size,
+    });
+    let mut bytes = Vec::new();
+    let mut offset = 0u64;
+    loop {
+        if offset >= size {
+            return Ok(bytes);
+        }
+        let end = offset.saturating_add(SLICE).min(size);
+        match read_as_bytes(&file.slice(offset, end)).await {
+            Ok(chunk) => {
+                bytes.extend_from_slice(&chunk);
+                offset = end;
+                dispatch.emit(Action::LoadProgress {
+                    ticket,
+                    done: offset,
+                });
+            }
+            Err(e) => {
+                return Err(AppError::FileRead {
+                    name: name.to_string(),
+                    detail: e.to_string(),
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,300 @@
+//! The app's state and the only ways it changes.
+//!
+//! As in Yew's `function_todomvc`: a plain, serde-able [`State`], an [`Action`] enum, and
+//! `impl Reducible for State`. Components render the state and dispatch actions; none of them
+//! mutates anything. Every action that can change the verdict re-judges the workspace at once,
+//! so every edit is a what-if analysis with an instant answer.
+//!
+//! The supplied files live in a [`Workspace`] (it holds decoded certificates and, while a PFX
+//! waits for its password, its bytes), which is skipped when the state is serialised: a share
+//! link carries the judged facts, never file contents.
+
+use std::rc::Rc;
+
+use serde::{Deserialize, Serialize};
+use yew::prelude::*;
+use zeroize::Zeroizing;
+
+use crate::engine::NodeId;
+use crate::guid::Guid;
+use crate::scenario::{Assumptions, GatewayRule, GatewayVerdict, KeyPresence, Store, Thumbprint};
+use crate::utc::UtcTime;
+use crate::workspace::{CertTarget, FileId, Judgement, Workspace};
+
+/// A file still being read from disk (big files are read in chunks, with a progress bar).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Loading {
+    /// Identifies the read across the progress actions.
+    pub ticket: u32,
+    pub name: String,
+    pub size: u64,
+    pub done: u64,
+}
+
+/// Everything the page shows, in one value.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct State {
+    /// The instant the scenario is judged at (UTC).
+    pub evaluated_at: UtcTime,
+    /// The agent profile: every assumption the user can edit.
+    pub assumptions: Assumptions,
+    /// The graph node whose detail panel is open.
+    pub selected_node: Option<NodeId>,
+    /// Files being read.
+    pub loading: Vec<Loading>,
+    /// PKCS#12 files whose password is being tried right now (raw `FileId`s).
+    pub unlocking: Vec<u32>,
+    /// How many texts were pasted so far (names them "pasted text 1", "pasted text 2", …).
+    pub pasted: u32,
+    /// A short message for the user (e.g. "Thumbprint copied").
+    #[serde(skip)]
+    pub notice: Option<String>,
+    #[serde(skip)]
+    pub workspace: Rc<Workspace>,
+    /// The verdict on the current files and assumptions; `None` until a file is supplied.
+    #[serde(skip)]
+    pub judgement: Option<Rc<Judgement>>,
+}
+
+/// Every change the page can make.
+pub enum Action {
+    /// A file read in full.
+    AddFile {
+        name: String,
+        bytes: Rc<[u8]>,
+    },
+    /// Text pasted onto the page or into the paste box.
+    AddText {
+        text: String,
+    },
+    /// A file read failed before the core saw it (the browser could not read it).
+    AddFailed {
+        name: String,
+        message: String,
+    },
+    LoadStarted {
+        ticket: u32,
+        name: String,
+        size: u64,
+    },
+    LoadProgress {
+        ticket: u32,
+        done: u64,
+    },
+    LoadFinished {
+        ticket: u32,
+    },
+    /// A PKCS#12 password is about to be tried (the card shows "Opening…").
+    Unlocking(FileId),
+    /// Tries a password on a PKCS#12 file. The password is zeroised when the action is dropped.
+    Unlock {
+        id: FileId,
+        password: Zeroizing<String>,
+    },
+    Remove(FileId),
+    SetStore {
+        file: FileId,
+        index: usize,
+        store: Store,
+    },
+    SetKey {
+        file: FileId,
+        index: usize,
+        key: KeyPresence,
+    },
+    SetEvaluatedAt(UtcTime),
+    SetMetadataMaxAge(u32),
+    SetCacheMaxAge(u32),
+    SetRenewalWindow(u32),
+    AddFlighted(Guid),
+    RemoveFlighted(Guid),
+    SetGateway(GatewayRule),
+    /// `None` leaves the certificate to the gateway rule.
+    SetOverride {
+        thumbprint: Thumbprint,
+        verdict: Option<GatewayVerdict>,
+    },
+    SelectNode(Option<NodeId>),
+    Notify(Option<String>),
+}
+
+/// The handle components get from the context: the state and its dispatcher.
+pub type AppHandle = UseReducerHandle<State>;
+
+impl State {
+    /// An empty page judged at `now`, with the default agent profile.
+    pub fn new(now: UtcTime) -> Self {
+        State {
+            evaluated_at: now,
+            assumptions: Assumptions::default(),
+            selected_node: None,
+            loading: Vec::new(),
+            unlocking: Vec::new(),
+            pasted: 0,
+            notice: None,
+            workspace: Rc::new(Workspace::new()),
+            judgement: None,
+        }
+    }
+
+    /// Applies one action. Returns whether the verdict may have changed.
+    pub fn apply(&mut self, action: Action) -> bool {
+        match action {
+            Action::AddFile { name, bytes } => {
+                Rc::make_mut(&mut self.workspace).add_file(&name, &bytes, &[]);
+            }
+            Action::AddText { text } => {
+                if text.trim().is_empty() {
+                    self.notice = Some("The pasted text is empty: nothing was added.".into());
+                    return false;
+                }
+                self.pasted = self.pasted.saturating_add(1);
+                let label = format!("pasted text {}", self.pasted);
+                Rc::make_mut(&mut self.workspace).add_text(&label, &text);
+            }
+            Action::AddFailed { name, message } => {
+                Rc::make_mut(&mut self.workspace).add_failed(&name, message);
+            }
+            Action::LoadStarted { ticket, name, size } => {
+                self.loading.push(Loading {
+                    ticket,
+                    name,
+                    size,
+                    done: 0,
+                });
+                return false;
+            }
+            Action::LoadProgress { ticket, done } => {
+                if let Some(entry) = self.loading.iter_mut().find(|l| l.ticket == ticket) {
+                    entry.done = done.min(entry.size);
+                }
+                return false;
+            }
+            Action::LoadFinished { ticket } => {
+                self.loading.retain(|l| l.ticket != ticket);
+                return false;
+            }
+            Action::Unlocking(id) => {
+                if !self.unlocking.contains(&id.0) {
+                    self.unlocking.push(id.0);
+                }
+                return false;
+            }
+            Action::Unlock { id, password } => {
+                self.unlocking.retain(|u| *u != id.0);
+                Rc::make_mut(&mut self.workspace).unlock(id, password.as_str());
+            }
+            Action::Remove(id) => {
+                self.unlocking.retain(|u| *u != id.0);
+                Rc::make_mut(&mut self.workspace).remove(id);
+            }
+            Action::SetStore { file, index, store } => {
+                Rc::make_mut(&mut self.workspace).set_store(&CertTarget::Cert(file, index), store);
+            }
+            Action::SetKey { file, index, key } => {
+                Rc::make_mut(&mut self.workspace).set_key(&CertTarget::Cert(file, index), key);
+            }
+            Action::SetEvaluatedAt(at) => self.evaluated_at = at,
+            Action::SetMetadataMaxAge(hours) => self.assumptions.metadata_max_age_hours = hours,
+            Action::SetCacheMaxAge(hours) => {
+                self.assumptions.device_cert_cache_max_age_hours = hours;
+            }
+            Action::SetRenewalWindow(days) => self.assumptions.renewal_window_days = days,
+            Action::AddFlighted(guid) => {
+                if !self.assumptions.flighted_accounts.contains(&guid) {
+                    self.assumptions.flighted_accounts.push(guid);
+                }
+            }
+            Action::RemoveFlighted(guid) => {
+                self.assumptions.flighted_accounts.retain(|g| *g != guid);
+            }
+            Action::SetGateway(rule) => self.assumptions.gateway = rule,
+            Action::SetOverride {
+                thumbprint,
+                verdict,
+            } => match verdict {
+                Some(v) => {
+                    self.assumptions.overrides.insert(thumbprint, v);
+                }
+                None => {
+                    self.assumptions.overrides.remove(&thumbprint);
+                }
+            },
+            Action::SelectNode(node) => {
+                self.selected_node = node;
+                return false;
+            }
+            Action::Notify(message) => {
+                self.notice = message;
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Judges the files under the current assumptions (no verdict while there are no files).
+    pub fn rejudge(&mut self) {
+        self.judgement = if self.workspace.files().is_empty() {
+            None
+        } else {
+            Some(Rc::new(
+                self.workspace
+                    .judge(self.evaluated_at, self.assumptions.clone()),
+            ))
+        };
+    }
+
+    /// Whether a PKCS#12 file is being opened right now.
+    pub fn is_unlocking(&self, id: FileId) -> bool {
+        self.unlocking.contains(&id.0)
+    }
+
+    /// The Intune account IDs the supplied certificates carry, in order of first appearance:
+    /// the one-click suggestions for the flighted-tenant list.
+    pub fn account_ids_found(&self) -> Vec<Guid> {
+        let mut found = Vec::new();
+        for file in self.workspace.files() {
+            for cert in &file.certs {
+                if let Some(guid) = cert.decoded.facts.account_guid()
+                    && !found.contains(&guid)
+                {
+                    found.push(guid);
+                }
+            }
+        }
+        found
+    }
+}
+
+/// Equal when every plain field is equal and the workspace and verdict are the very same values
+/// (they are replaced, never mutated in place, so identity is enough and cheap).
+impl PartialEq for State {
+    fn eq(&self, other: &Self) -> bool {
+        let same_judgement = match (&self.judgement, &other.judgement) {
+            (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        };
+        Rc::ptr_eq(&self.workspace, &other.workspace)
+            && same_judgement
+            && self.evaluated_at == other.evaluated_at
+            && self.assumptions == other.assumptions
+            && self.selected_node == other.selected_node
+            && self.loading == other.loading
+            && self.unlocking == other.unlocking
+            && self.pasted == other.pasted
+            && self.notice == other.notice
+    }
+}
+
+impl Reducible for State {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        if next.apply(action) {
+            next.rejudge();
+        }
+        Rc::new(next)
+    }
+}
