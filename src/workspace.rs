@@ -9,13 +9,15 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::engine::{self, Trace};
+use crate::ingest::bundle::{BundleAssumptions, read_bundle};
+use crate::ingest::log::{LogScanner, scan_lines};
 use crate::ingest::reg::{RegSummary, RegistryState};
 use crate::ingest::sniff::{FileKind, sniff};
 use crate::ingest::x509::{CertDetails, DecodedCert, decode_certificate};
 use crate::ingest::{InputError, limits, pem, pkcs7, pkcs12};
 use crate::report::Report;
 use crate::scenario::{
-    Assumptions, Certificate, KeyPresence, RegistryFacts, Scenario, Store, Thumbprint,
+    Assumptions, Certificate, KeyPresence, LogEvent, RegistryFacts, Scenario, Store, Thumbprint,
 };
 use crate::utc::UtcTime;
 
@@ -64,6 +66,10 @@ pub struct LoadedFile {
     pub problems: Vec<String>,
     /// The registry keys this file contributed (applied in file order).
     registry_state: Option<RegistryState>,
+    /// For bundles: what the collector recorded about the device and the assumptions it carried.
+    pub bundle: Option<BundleInfo>,
+    /// Agent log evidence found in this file (a dropped log, or a bundle's log lines).
+    pub log_events: Vec<LogEvent>,
     /// Kept only while a PKCS#12 file waits for its password.
     locked_pkcs12: Option<Vec<u8>>,
 }
@@ -80,6 +86,8 @@ impl LoadedFile {
             registry: None,
             problems: Vec::new(),
             registry_state: None,
+            bundle: None,
+            log_events: Vec::new(),
             locked_pkcs12: None,
         }
     }
@@ -106,6 +114,15 @@ impl LoadedFile {
             message,
         })
     }
+}
+
+/// What a scenario bundle says besides its certificates, registry and logs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BundleInfo {
+    pub collected_at: Option<UtcTime>,
+    pub device: Option<String>,
+    pub ime_version: Option<String>,
+    pub assumptions: BundleAssumptions,
 }
 
 /// Which certificates an edit applies to.
@@ -216,6 +233,36 @@ impl Workspace {
         id
     }
 
+    /// Streams an agent log, keeping only the lines that name the MDM certificate.
+    pub fn add_log_stream<R: std::io::Read>(&mut self, name: &str, mut reader: R) -> FileId {
+        let id = self.next_id();
+        let mut file = LoadedFile::new(id, name, 0, FileKind::AgentLog);
+        let mut scanner = LogScanner::new(name);
+        let mut buf = vec![0u8; 1 << 16];
+        loop {
+            match reader.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => {
+                    file.size = file.size.saturating_add(n);
+                    scanner.feed(buf.get(..n).unwrap_or_default());
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    file.fail(format!("{name}: could not be read: {e}"));
+                    break;
+                }
+            }
+        }
+        let (events, _) = scanner.finish();
+        file.log_events = events;
+        if file.log_events.is_empty() && file.status == FileStatus::Read {
+            file.problems.push(no_log_lines(name));
+            file.status = FileStatus::Partial;
+        }
+        self.files.push(file);
+        id
+    }
+
     /// Retries a password-protected PKCS#12 file. The password is used for this call only.
     pub fn unlock(&mut self, id: FileId, password: &str) -> Option<&FileStatus> {
         let file = self.files.iter_mut().find(|f| f.id == id)?;
@@ -276,6 +323,60 @@ impl Workspace {
         combined.facts()
     }
 
+    /// The assumptions the bundles carry, applied over `base` in file order (later bundles win
+    /// for single values; lists are merged). Callers apply their own explicit choices after this.
+    pub fn assumptions_from_bundles(&self, base: Assumptions) -> Assumptions {
+        let mut out = base;
+        for info in self.files.iter().filter_map(|f| f.bundle.as_ref()) {
+            let a = &info.assumptions;
+            if let Some(v) = a.metadata_max_age_hours {
+                out.metadata_max_age_hours = v;
+            }
+            if let Some(v) = a.device_cert_cache_max_age_hours {
+                out.device_cert_cache_max_age_hours = v;
+            }
+            if let Some(v) = a.renewal_window_days {
+                out.renewal_window_days = v;
+            }
+            if let Some(v) = a.gateway {
+                out.gateway = v;
+            }
+            for guid in &a.flighted_accounts {
+                if !out.flighted_accounts.contains(guid) {
+                    out.flighted_accounts.push(*guid);
+                }
+            }
+            for (tp, verdict) in &a.overrides {
+                out.overrides.insert(tp.clone(), *verdict);
+            }
+        }
+        out
+    }
+
+    /// The evaluation time a bundle asks for, if any (the last bundle that names one).
+    pub fn bundle_evaluated_at(&self) -> Option<UtcTime> {
+        self.files
+            .iter()
+            .filter_map(|f| f.bundle.as_ref()?.assumptions.evaluated_at)
+            .next_back()
+    }
+
+    /// When the (last) bundle was collected: the app offers it as the evaluation time.
+    pub fn collected_at(&self) -> Option<UtcTime> {
+        self.files
+            .iter()
+            .filter_map(|f| f.bundle.as_ref()?.collected_at)
+            .next_back()
+    }
+
+    /// Every piece of agent log evidence, in supply order.
+    pub fn log_events(&self) -> Vec<LogEvent> {
+        self.files
+            .iter()
+            .flat_map(|f| f.log_events.iter().cloned())
+            .collect()
+    }
+
     /// Decoded details per thumbprint, for the report and the certificate cards.
     pub fn details(&self) -> BTreeMap<Thumbprint, CertDetails> {
         let mut map = BTreeMap::new();
@@ -302,6 +403,7 @@ impl Workspace {
             }
         }
         scenario.registry = self.registry_facts();
+        scenario.log_evidence = self.log_events();
         scenario
     }
 
@@ -343,16 +445,106 @@ fn read_into(file: &mut LoadedFile, bytes: &[u8], passwords: &[&str]) {
             let result = crate::ingest::reg::parse_reg_bytes(&mut state, bytes);
             apply_reg_result(file, result, state);
         }
-        FileKind::Bundle => file.fail(format!(
-            "{name} is a scenario bundle; bundles are not supported yet"
-        )),
-        FileKind::AgentLog => file.fail(format!(
-            "{name} is an agent log; log evidence is not supported yet"
-        )),
+        FileKind::Bundle => read_bundle_into(file, bytes),
+        FileKind::AgentLog => {
+            let mut scanner = LogScanner::new(&name);
+            scanner.feed(bytes);
+            let (events, _) = scanner.finish();
+            if events.is_empty() {
+                file.problems.push(no_log_lines(&name));
+                file.status = FileStatus::Partial;
+            }
+            file.log_events = events;
+        }
         FileKind::Unknown => file.fail(format!(
             "{name}: not a certificate, PKCS#12, PKCS#7, registry export or bundle (the content matches no known format)"
         )),
     }
+}
+
+/// A bundle: certificates with the store and key state the collector saw, registry exports,
+/// log lines and assumptions. Bad entries are problems; the rest is still read.
+fn read_bundle_into(file: &mut LoadedFile, bytes: &[u8]) {
+    let name = file.name.clone();
+    let bundle = match read_bundle(bytes) {
+        Ok(b) => b,
+        Err(e) => return file.fail(format!("{name}: {e}")),
+    };
+    for problem in &bundle.problems {
+        file.problems.push(format!("{name}: {problem}"));
+    }
+    for entry in bundle.certificates {
+        match decode_certificate(&entry.der) {
+            Ok(decoded) => file.certs.push(LoadedCert {
+                decoded,
+                store: entry.store,
+                private_key: entry.private_key,
+                key_provider: entry.key_provider,
+                friendly_name: entry.friendly_name,
+            }),
+            Err(e) => file.problems.push(format!(
+                "{name}: certificate {} is not readable: {e}",
+                entry.index
+            )),
+        }
+    }
+    if !bundle.registry.is_empty() {
+        let mut state = RegistryState::new();
+        let mut total: Option<RegSummary> = None;
+        for (reg_name, text) in &bundle.registry {
+            let mut one = RegistryState::new();
+            match crate::ingest::reg::parse_reg_bytes(&mut one, text.as_bytes()) {
+                Ok(summary) => {
+                    if summary.bad_line_count > 0 {
+                        file.problems.push(format!(
+                            "{name}: {reg_name}: {} unreadable line(s) skipped",
+                            summary.bad_line_count
+                        ));
+                    }
+                    state.apply(&one);
+                    total = Some(match total {
+                        None => summary,
+                        Some(t) => combine_summaries(t, summary),
+                    });
+                }
+                Err(e) => file.problems.push(format!("{name}: {reg_name}: {e}")),
+            }
+        }
+        file.registry = total;
+        file.registry_state = Some(state);
+    }
+    for (log_name, lines) in &bundle.logs {
+        file.log_events
+            .extend(scan_lines(log_name, lines.iter().map(String::as_str)));
+    }
+    file.bundle = Some(BundleInfo {
+        collected_at: bundle.collected_at,
+        device: bundle.device,
+        ime_version: bundle.ime_version,
+        assumptions: bundle.assumptions,
+    });
+    if !file.problems.is_empty() {
+        file.status = FileStatus::Partial;
+    }
+}
+
+fn no_log_lines(name: &str) -> String {
+    format!(
+        "{name}: no line names the MDM certificate (Set MdmDeviceCertificate / Find 0 MDM certificates)"
+    )
+}
+
+/// Counts of several `.reg` texts of one bundle, added up (format and encoding of the first).
+fn combine_summaries(mut total: RegSummary, next: RegSummary) -> RegSummary {
+    total.bytes += next.bytes;
+    total.lines += next.lines;
+    total.keys_seen += next.keys_seen;
+    total.keys_kept += next.keys_kept;
+    total.other_keys += next.other_keys;
+    total.deleted_keys += next.deleted_keys;
+    total.bad_line_count += next.bad_line_count;
+    total.bad_lines.extend(next.bad_lines);
+    total
 }
 
 fn push_cert(file: &mut LoadedFile, decoded: DecodedCert, private_key: KeyPresence) {

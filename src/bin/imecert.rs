@@ -73,21 +73,22 @@ mod cli {
         reject: Vec<Thumbprint>,
 
         /// Gateway rule: `enrolled` accepts the certificate the enrollment names (or the newest
-        /// where none is named); `any` accepts every candidate.
-        #[arg(long, value_enum, default_value_t = GatewayArg::Enrolled)]
-        gateway: GatewayArg,
+        /// where none is named); `any` accepts every candidate [default: enrolled, or the bundle's].
+        #[arg(long, value_enum)]
+        gateway: Option<GatewayArg>,
 
-        /// CertMetadata younger than this makes the task skip.
-        #[arg(long, value_name = "HOURS", default_value_t = 24)]
-        metadata_max_age: u32,
+        /// CertMetadata younger than this makes the task skip [default: 24, or the bundle's].
+        #[arg(long, value_name = "HOURS")]
+        metadata_max_age: Option<u32>,
 
-        /// GetDeviceCertificate refreshes its cached certificate when older than this.
-        #[arg(long, value_name = "HOURS", default_value_t = 24)]
-        device_cert_cache_max_age: u32,
+        /// GetDeviceCertificate refreshes its cached certificate when older than this
+        /// [default: 24, or the bundle's].
+        #[arg(long, value_name = "HOURS")]
+        device_cert_cache_max_age: Option<u32>,
 
-        /// How long before expiry Intune starts renewing.
-        #[arg(long, value_name = "DAYS", default_value_t = 120)]
-        renewal_window_days: u32,
+        /// How long before expiry Intune starts renewing [default: 120, or the bundle's].
+        #[arg(long, value_name = "DAYS")]
+        renewal_window_days: Option<u32>,
 
         /// Exit 3 when a finding of this severity or worse exists.
         #[arg(long, value_enum, value_name = "SEVERITY")]
@@ -221,17 +222,23 @@ mod cli {
             }
         }
 
-        let mut assumptions = Assumptions {
-            metadata_max_age_hours: args.metadata_max_age,
-            device_cert_cache_max_age_hours: args.device_cert_cache_max_age,
-            renewal_window_days: args.renewal_window_days,
-            flighted_accounts: Vec::new(),
-            gateway: match args.gateway {
+        // Precedence: defaults, then what bundles carry, then the options given here.
+        let mut assumptions = workspace.assumptions_from_bundles(Assumptions::default());
+        if let Some(v) = args.metadata_max_age {
+            assumptions.metadata_max_age_hours = v;
+        }
+        if let Some(v) = args.device_cert_cache_max_age {
+            assumptions.device_cert_cache_max_age_hours = v;
+        }
+        if let Some(v) = args.renewal_window_days {
+            assumptions.renewal_window_days = v;
+        }
+        if let Some(g) = args.gateway {
+            assumptions.gateway = match g {
                 GatewayArg::Enrolled => GatewayRule::Enrolled,
                 GatewayArg::Any => GatewayRule::Any,
-            },
-            overrides: Default::default(),
-        };
+            };
+        }
         for guid in &args.flighted {
             if !assumptions.flighted_accounts.contains(guid) {
                 assumptions.flighted_accounts.push(*guid);
@@ -248,7 +255,10 @@ mod cli {
                 .insert(tp.clone(), GatewayVerdict::Reject);
         }
 
-        let at = args.at.unwrap_or_else(now);
+        let at = args
+            .at
+            .or(workspace.bundle_evaluated_at())
+            .unwrap_or_else(now);
         let judgement = workspace.judge(at, assumptions);
         let report = judgement.report();
         let style = match args.color {
@@ -343,9 +353,16 @@ mod cli {
             return fail(workspace, format!("{name}: cannot read: {e}"));
         }
         let kind = sniff(&name, &head);
-        if kind == FileKind::Registry {
-            let reader = std::io::Cursor::new(head).chain(file);
-            return workspace.add_registry_stream(&name, reader);
+        match kind {
+            FileKind::Registry => {
+                let reader = std::io::Cursor::new(head).chain(file);
+                return workspace.add_registry_stream(&name, reader);
+            }
+            FileKind::AgentLog => {
+                let reader = std::io::Cursor::new(head).chain(file);
+                return workspace.add_log_stream(&name, reader);
+            }
+            _ => {}
         }
         let size = usize::try_from(size).unwrap_or(usize::MAX);
         if let Some(message) = limits::check_size(kind, &name, size) {
