@@ -108,42 +108,42 @@ pub const OID_TABLE: &[OidInfo] = &[
     ),
     row(
         "1.2.840.113556.5.15",
-        "Intune: MDM enrollment ID",
+        "Intune: 15 (reported as MDM enrollment ID)",
         "reported as the MDM enrollment ID",
         ValueDecoding::GuidIfShaped,
         false,
     ),
     row(
         "1.2.840.113556.5.16",
-        "Intune: policy ID",
+        "Intune: 16 (reported as policy ID)",
         "reported as a policy ID",
         ValueDecoding::GuidIfShaped,
         false,
     ),
     row(
         "1.2.840.113556.5.17",
-        "Intune: resource ID",
+        "Intune: 17 (reported as resource ID)",
         "reported as a resource ID",
         ValueDecoding::GuidIfShaped,
         false,
     ),
     row(
         "1.2.840.113556.5.18",
-        "Intune: profile ID",
+        "Intune: 18 (reported as profile ID)",
         "reported as a profile ID",
         ValueDecoding::GuidIfShaped,
         false,
     ),
     row(
         "1.2.840.113556.5.19",
-        "Intune: unknown (19)",
+        "Intune: 19 (unknown)",
         "meaning not known",
         ValueDecoding::GuidIfShaped,
         false,
     ),
     row(
         "1.2.840.113556.5.24",
-        "Intune: hash",
+        "Intune: 24 (reported as hash)",
         "reported as a hash",
         ValueDecoding::Hash,
         false,
@@ -334,8 +334,10 @@ fn decode_hash(bytes: &[u8]) -> DecodedValue {
 /// Entra join type: the text `0` or `1`, however it is wrapped.
 pub fn decode_join_type(bytes: &[u8]) -> DecodedValue {
     match lenient_text(bytes).as_deref().map(str::trim) {
-        Some("0") => DecodedValue::plain("registered (0): Entra registered, workplace join".into()),
-        Some("1") => DecodedValue::plain("joined (1): Entra joined".into()),
+        Some("0") => {
+            DecodedValue::noted("0 (registered)".into(), "Entra registered (workplace join)")
+        }
+        Some("1") => DecodedValue::noted("1 (joined)".into(), "Entra joined"),
         Some(other) => {
             DecodedValue::noted(other.to_string(), "unexpected join type (expected 0 or 1)")
         }
@@ -615,13 +617,9 @@ mod tests {
             &[0x0C, 0x01, b'1'],
             &[0x04, 0x03, 0x13, 0x01, b'1'],
         ] {
-            assert_eq!(
-                decode_join_type(bytes).value,
-                "joined (1): Entra joined",
-                "{bytes:?}"
-            );
+            assert_eq!(decode_join_type(bytes).value, "1 (joined)", "{bytes:?}");
         }
-        assert!(decode_join_type(b"0").value.starts_with("registered (0)"));
+        assert_eq!(decode_join_type(b"0").value, "0 (registered)");
         let odd = decode_join_type(b"7");
         assert_eq!(odd.value, "7");
         assert!(odd.note.is_some());

@@ -151,15 +151,14 @@ fn scan_blocks(text: &str) -> Vec<Result<PemBlock, PemBlockError>> {
             continue;
         }
         block.body_started = true;
-        if block.problem.is_none() {
-            if let Some(bad) = line
+        if block.problem.is_none()
+            && let Some(bad) = line
                 .chars()
                 .find(|c| !is_base64_char(*c) && !c.is_whitespace())
-            {
-                block.problem = Some(format!(
-                    "line {number} holds {bad:?}, which is not base64 (the block is corrupt)"
-                ));
-            }
+        {
+            block.problem = Some(format!(
+                "line {number} holds {bad:?}, which is not base64 (the block is corrupt)"
+            ));
         }
         block
             .body
@@ -267,15 +266,17 @@ fn finish(index: usize, block: OpenBlock) -> Result<PemBlock, PemBlockError> {
 /// Checks that the DER is one complete element. For `TRUSTED CERTIFICATE` the trust data OpenSSL
 /// appends after the certificate is cut off; elsewhere extra bytes are an error.
 fn frame(mut der: Vec<u8>, kind: PemKind, trusted: bool) -> Result<Vec<u8>, String> {
-    let header = match sniff::read_header(&der) {
-        Some(header) if header.tag == 0x30 => header,
-        Some(header) => {
+    match der.first() {
+        Some(0x30) => {}
+        Some(first) => {
             return Err(format!(
-                "the base64 decodes, but not to DER: it starts with byte 0x{:02X}, not 0x30",
-                header.tag
+                "the base64 decodes, but not to DER: it starts with byte 0x{first:02X}, not 0x30"
             ));
         }
-        None => return Err("the base64 decodes to too few bytes for a DER element".to_string()),
+        None => return Err("the base64 decodes to nothing".to_string()),
+    }
+    let Some(header) = sniff::read_header(&der) else {
+        return Err("the base64 decodes to a cut-off or invalid DER length".to_string());
     };
     let Some(total) = header.total_len() else {
         // BER indefinite length: only PKCS#7 writers use it; the container reader judges it.
@@ -365,7 +366,7 @@ pub(crate) fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -68,10 +68,10 @@ pub fn sniff(name: &str, bytes: &[u8]) -> FileKind {
     if let Some(kind) = der_kind(bytes) {
         return kind;
     }
-    if let Some(text) = text_prefix(bytes) {
-        if let Some(kind) = sniff_text(&text, &ext) {
-            return kind;
-        }
+    if let Some(text) = text_prefix(bytes)
+        && let Some(kind) = sniff_text(&text, &ext)
+    {
+        return kind;
     }
     hint_from_extension(&ext, bytes)
 }
@@ -199,10 +199,11 @@ pub(crate) fn der_kind(bytes: &[u8]) -> Option<FileKind> {
                     return None;
                 }
                 let after_alg = alg.total_len().and_then(|n| after_tbs?.get(n..));
-                if let Some(sig) = after_alg.and_then(read_header) {
-                    if sig.tag != 0x03 {
-                        return None;
-                    }
+                if after_alg
+                    .and_then(read_header)
+                    .is_some_and(|sig| sig.tag != 0x03)
+                {
+                    return None;
                 }
             }
             Some(FileKind::Certificate)

@@ -124,8 +124,11 @@ mod tests {
     use super::*;
     use asn1_rs::FromDer;
 
-    /// DER of a Name: RDNs in the given (DER) order, each `(oid bytes, string tag, value)`.
-    fn name_der(rdns: &[&[(&[u8], u8, &[u8])]]) -> Vec<u8> {
+    /// One attribute: OID content bytes, string tag, value bytes.
+    type Attr<'a> = (&'a [u8], u8, &'a [u8]);
+
+    /// DER of a Name: RDNs in the given (DER) order.
+    fn name_der(rdns: &[&[Attr<'_>]]) -> Vec<u8> {
         fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
             let mut out = vec![tag, content.len() as u8];
             out.extend_from_slice(content);
