@@ -114,55 +114,41 @@ fn scan_blocks(text: &str) -> Vec<Result<PemBlock, PemBlockError>> {
     let mut out = Vec::new();
     let mut open: Option<OpenBlock> = None;
     for (number, raw_line) in numbered_lines(text) {
-        let line = raw_line.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
-        if let Some(label) = marker(line, "BEGIN") {
-            if let Some(unclosed) = open.take() {
-                let message = format!("no END line before the next BEGIN on line {number}");
-                out.push(Err(block_error(out.len(), &unclosed, message)));
+        for segment in segments(raw_line) {
+            match segment {
+                Segment::Begin(label) => {
+                    if let Some(unclosed) = open.take() {
+                        let message = format!("no END line before the next BEGIN on line {number}");
+                        out.push(Err(block_error(out.len(), &unclosed, message)));
+                    }
+                    open = Some(OpenBlock {
+                        label: label.to_string(),
+                        line: number,
+                        body: String::new(),
+                        body_started: false,
+                        problem: None,
+                    });
+                }
+                Segment::End(end_label) => {
+                    let Some(block) = open.take() else { continue };
+                    let result = if end_label != block.label {
+                        let message = format!(
+                            "BEGIN {} ends with END {end_label} on line {number}",
+                            block.label
+                        );
+                        Err(block_error(out.len(), &block, message))
+                    } else {
+                        finish(out.len(), block)
+                    };
+                    out.push(result);
+                }
+                Segment::Text(body) => {
+                    if let Some(block) = open.as_mut() {
+                        add_body_text(block, body, number);
+                    }
+                }
             }
-            open = Some(OpenBlock {
-                label: label.to_string(),
-                line: number,
-                body: String::new(),
-                body_started: false,
-                problem: None,
-            });
-            continue;
         }
-        let Some(block) = open.as_mut() else { continue };
-        if let Some(end_label) = marker(line, "END") {
-            let Some(block) = open.take() else { continue };
-            let result = if end_label != block.label {
-                let message = format!(
-                    "BEGIN {} ends with END {end_label} on line {number}",
-                    block.label
-                );
-                Err(block_error(out.len(), &block, message))
-            } else {
-                finish(out.len(), block)
-            };
-            out.push(result);
-            continue;
-        }
-        if line.is_empty() {
-            continue;
-        }
-        if line.contains(':') && !block.body_started {
-            continue;
-        }
-        block.body_started = true;
-        if block.problem.is_none()
-            && let Some(bad) = line
-                .chars()
-                .find(|c| !is_base64_char(*c) && !c.is_whitespace())
-        {
-            block.problem = Some(format!(
-                "line {number} holds {bad:?}, which is not base64 (the block is corrupt)"
-            ));
-        }
-        block
-            .body
-            .extend(line.chars().filter(|c| !c.is_whitespace()));
     }
     if let Some(unclosed) = open {
         let message = format!(
@@ -174,14 +160,70 @@ fn scan_blocks(text: &str) -> Vec<Result<PemBlock, PemBlockError>> {
     out
 }
 
-/// `-----BEGIN LABEL-----` → `LABEL` (for `kind` = `BEGIN` or `END`).
-fn marker<'a>(line: &'a str, kind: &str) -> Option<&'a str> {
-    let rest = line
-        .strip_prefix("-----")?
-        .strip_prefix(kind)?
-        .strip_prefix(' ')?;
-    let label = rest.strip_suffix("-----")?;
-    Some(label.trim())
+/// Base64 (or a header line) inside a block.
+fn add_body_text(block: &mut OpenBlock, text: &str, number: usize) {
+    let text = text.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    if text.is_empty() {
+        return;
+    }
+    if text.contains(':') && !block.body_started {
+        return;
+    }
+    block.body_started = true;
+    if block.problem.is_none()
+        && let Some(bad) = text
+            .chars()
+            .find(|c| !is_base64_char(*c) && !c.is_whitespace())
+    {
+        block.problem = Some(format!(
+            "line {number} holds {bad:?}, which is not base64 (the block is corrupt)"
+        ));
+    }
+    block
+        .body
+        .extend(text.chars().filter(|c| !c.is_whitespace()));
+}
+
+/// A piece of a line: markers may share a line with base64 when a paste lost its line breaks
+/// (`-----BEGIN CERTIFICATE----- MIIB… -----END CERTIFICATE-----`).
+#[derive(Debug, PartialEq, Eq)]
+enum Segment<'a> {
+    Begin(&'a str),
+    End(&'a str),
+    Text(&'a str),
+}
+
+fn segments(line: &str) -> Vec<Segment<'_>> {
+    let mut out = Vec::new();
+    let mut rest = line;
+    while let Some(start) = rest
+        .find("-----BEGIN ")
+        .into_iter()
+        .chain(rest.find("-----END "))
+        .min()
+    {
+        let (before, from_marker) = rest.split_at(start);
+        let Some((kind, after_kind)) = from_marker
+            .strip_prefix("-----BEGIN ")
+            .map(|r| ("BEGIN", r))
+            .or_else(|| from_marker.strip_prefix("-----END ").map(|r| ("END", r)))
+        else {
+            break;
+        };
+        let Some(close) = after_kind.find("-----") else {
+            break;
+        };
+        let label = after_kind.get(..close).unwrap_or("").trim();
+        out.push(Segment::Text(before));
+        out.push(if kind == "BEGIN" {
+            Segment::Begin(label)
+        } else {
+            Segment::End(label)
+        });
+        rest = after_kind.get(close + 5..).unwrap_or("");
+    }
+    out.push(Segment::Text(rest));
+    out
 }
 
 fn is_base64_char(c: char) -> bool {
@@ -461,6 +503,27 @@ mod tests {
         assert_eq!(
             (block.label.as_str(), block.line, block.der.as_slice()),
             ("X509 CERTIFICATE", 3, DER_B)
+        );
+    }
+
+    #[test]
+    fn markers_may_share_a_line_with_the_base64() {
+        let one_line = format!(
+            "-----BEGIN CERTIFICATE----- {} -----END CERTIFICATE----- -----BEGIN CERTIFICATE-----{}-----END CERTIFICATE-----",
+            b64(DER_A),
+            b64(DER_B)
+        );
+        assert_eq!(
+            ders(&one_line),
+            vec![Ok(DER_A.to_vec()), Ok(DER_B.to_vec())]
+        );
+        assert_eq!(
+            segments("x -----END A----- y"),
+            vec![Segment::Text("x "), Segment::End("A"), Segment::Text(" y")]
+        );
+        assert_eq!(
+            segments("-----BEGIN open"),
+            vec![Segment::Text("-----BEGIN open")]
         );
     }
 
