@@ -68,6 +68,11 @@ impl LineAssembler {
         }
     }
 
+    /// Changes the limit; it applies from the next character on.
+    pub(crate) fn set_max_bytes(&mut self, max_bytes: usize) {
+        self.max_bytes = max_bytes;
+    }
+
     /// Whether a logical line is complete; then call [`LineAssembler::take`] before pushing on.
     pub(crate) fn is_ready(&self) -> bool {
         self.ready

@@ -39,7 +39,7 @@ pub use error::RegError;
 pub use lexer::RegFormat;
 pub use lines::DEFAULT_MAX_LINE_BYTES;
 pub use parser::{BadLine, MAX_LISTED_BAD_LINES, RegParser, RegSummary, parse_reg_bytes};
-pub use state::{MAX_KEPT_KEYS, RegistryState};
+pub use state::{MAX_KEPT_KEYS, MAX_KEPT_VALUE_LINE_BYTES, RegistryState};
 pub use value::RegValue;
 
 /// Whether the first bytes of a file are a registry export header (in any of the encodings the

@@ -6,7 +6,7 @@ use super::decode::{CharSink, Decoder, RegEncoding};
 use super::error::{MIN_EXPORT_BYTES, RegError, describe_first_bytes};
 use super::lexer::{Line, RegFormat, header_of, parse_line};
 use super::lines::{DEFAULT_MAX_LINE_BYTES, LineAssembler, LogicalLine};
-use super::state::{Opened, RegistryState};
+use super::state::{MAX_KEPT_KEYS, MAX_KEPT_VALUE_LINE_BYTES, Opened, RegistryState};
 use super::value::RegValue;
 
 /// At most this many bad lines are listed (all are counted).
@@ -80,7 +80,7 @@ impl RegParser<'_> {
     /// Sets the longest logical line held (default 1 MiB); longer lines are skipped as bad.
     pub fn with_max_line_bytes(mut self, max: usize) -> Self {
         let max = max.max(1);
-        self.sink.lines = LineAssembler::new(max);
+        self.sink.lines.set_max_bytes(max);
         self.sink.reader.max_line_bytes = max;
         self
     }
@@ -280,7 +280,7 @@ impl Reader {
                             line,
                             format!(
                                 "more than {} enrollment, account and CertMetadata keys; this one is ignored",
-                                super::state::MAX_KEPT_KEYS
+                                MAX_KEPT_KEYS
                             ),
                         );
                         Current::Ignored
@@ -296,10 +296,22 @@ impl Reader {
                 Current::NoKey => self.bad(line, "a value before any [key] line".to_string()),
                 Current::Kept(index) => {
                     let name = value.name.unescaped();
-                    if self.file.wants_value(index, &name) {
-                        let decoded = RegValue::from_raw(&value.data, format);
-                        self.file.set_value(index, &name, decoded);
+                    if !self.file.wants_value(index, &name) {
+                        return;
                     }
+                    if line.text.len() > MAX_KEPT_VALUE_LINE_BYTES {
+                        self.bad(
+                            line,
+                            format!(
+                                "the value {name:?} is longer than {} and cannot be what Windows \
+                                 stores there; ignored",
+                                describe_size(MAX_KEPT_VALUE_LINE_BYTES)
+                            ),
+                        );
+                        return;
+                    }
+                    let decoded = RegValue::from_raw(&value.data, format);
+                    self.file.set_value(index, &name, decoded);
                 }
                 Current::Ignored => {}
             },
@@ -343,8 +355,11 @@ impl Reader {
 /// `1 MiB`, `512 bytes`.
 fn describe_size(bytes: usize) -> String {
     const MIB: usize = 1024 * 1024;
-    if bytes >= MIB && bytes % MIB == 0 {
+    const KIB: usize = 1024;
+    if bytes >= MIB && bytes.is_multiple_of(MIB) {
         format!("{} MiB", bytes / MIB)
+    } else if bytes >= KIB && bytes.is_multiple_of(KIB) {
+        format!("{} KiB", bytes / KIB)
     } else {
         format!("{bytes} bytes")
     }

@@ -15,7 +15,12 @@ use super::value::RegValue;
 
 /// At most this many kept keys (a real device has a handful of enrollments; a file with more is
 /// hostile or broken, and memory must stay bounded either way).
-pub const MAX_KEPT_KEYS: usize = 4096;
+pub const MAX_KEPT_KEYS: usize = 256;
+
+/// The longest value line whose value is kept. The kept values are short (thumbprints, GUIDs,
+/// URLs, a UPN); with this and [`MAX_KEPT_KEYS`], what any file can make a state hold stays
+/// within a few tens of MB even when crafted to be as bad as possible.
+pub const MAX_KEPT_VALUE_LINE_BYTES: usize = 8 * 1024;
 
 /// The role of a kept key.
 #[derive(Clone, Debug, PartialEq, Eq)]

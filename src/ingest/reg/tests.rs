@@ -557,3 +557,104 @@ fn stream_generated_export(keys: u64) {
 fn streams_a_200_mb_export_with_flat_memory() {
     stream_generated_export(200 * 1024 * 1024 / 800);
 }
+
+#[test]
+fn a_kept_value_too_long_to_be_real_is_a_bad_line() {
+    let long = "x".repeat(MAX_KEPT_VALUE_LINE_BYTES);
+    let bytes = reg(&[
+        "REGEDIT4",
+        &format!("[{ENR}\\{G1}]"),
+        &format!("\"UPN\"=\"{long}\""),
+        "\"ProviderID\"=\"MS DM Server\"",
+        // The same length in a value nobody reads is fine.
+        &format!("\"Other\"=\"{long}\""),
+    ]);
+    let (summary, facts) = parse(&bytes);
+    assert_eq!(summary.bad_line_count, 1);
+    assert_eq!(summary.bad_lines[0].line, 3);
+    assert!(
+        summary.bad_lines[0]
+            .reason
+            .contains("\"UPN\" is longer than 8 KiB")
+    );
+    assert_eq!(facts.enrollments[0].upn, None);
+    assert!(facts.enrollments[0].is_intune());
+}
+
+#[test]
+fn kept_keys_beyond_the_limit_are_bad_lines() {
+    let mut text = String::from("REGEDIT4\n");
+    for n in 0..=MAX_KEPT_KEYS {
+        text.push_str(&format!(
+            "[{ENR}\\{n:032x}]\n\"ProviderID\"=\"MS DM Server\"\n"
+        ));
+    }
+    let (summary, facts) = parse(text.as_bytes());
+    assert_eq!(facts.enrollments.len(), MAX_KEPT_KEYS);
+    assert_eq!(summary.bad_line_count, 1);
+    assert_eq!(summary.keys_kept, MAX_KEPT_KEYS as u64);
+    assert_eq!(summary.other_keys, 1);
+}
+
+/// Every value of the enrollment key in `escapes.reg` (escaped quotes and backslashes in names
+/// and strings, `@`, multi-strings with continuation lines, a QWORD) decodes to what the
+/// manifest says. Goes below the public API, which keeps only the values the facts use.
+#[test]
+fn the_escapes_fixture_decodes_every_value_as_the_manifest_says() {
+    use super::lexer::{Line, parse_line};
+    use super::lines::LineAssembler;
+
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let bytes = std::fs::read(dir.join("reg/escapes.reg")).expect("escapes.reg");
+    let manifest: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("manifest.json")).expect("manifest.json"),
+    )
+    .expect("manifest is JSON");
+    let entry = &manifest["reg"]["reg/escapes.reg"];
+    let guid = entry["enrollments"][0]["guid"]
+        .as_str()
+        .expect("enrollment guid");
+
+    let (text, _) = decode::decode_prefix(&bytes);
+    let mut assembler = LineAssembler::new(DEFAULT_MAX_LINE_BYTES);
+    let mut logical = Vec::new();
+    let mut rest = text.as_str();
+    while !rest.is_empty() {
+        let took = assembler.push_text(rest);
+        rest = &rest[took..];
+        if assembler.is_ready() {
+            logical.push(assembler.take().text.to_string());
+        }
+    }
+    let mut values = std::collections::BTreeMap::new();
+    let mut in_enrollment = false;
+    for line in &logical {
+        match parse_line(line) {
+            Ok(Line::Key(path)) => in_enrollment = path.ends_with(&format!("Enrollments\\{guid}")),
+            Ok(Line::Value(v)) if in_enrollment => {
+                let value =
+                    RegValue::from_raw(&v.data, RegFormat::Version5).expect("not a deletion");
+                values.insert(v.name.unescaped().into_owned(), value);
+            }
+            Ok(_) => {}
+            Err(problem) => panic!("{line:?}: {problem}"),
+        }
+    }
+    let expected = entry["values"].as_object().expect("values");
+    assert!(!expected.is_empty());
+    for (name, want) in expected {
+        let name = if name == "@" { "" } else { name.as_str() };
+        let want = match want {
+            serde_json::Value::String(s) => RegValue::Sz(s.clone()),
+            serde_json::Value::Array(items) => RegValue::MultiSz(
+                items
+                    .iter()
+                    .map(|i| i.as_str().unwrap_or_default().to_string())
+                    .collect(),
+            ),
+            serde_json::Value::Number(n) => RegValue::Qword(n.as_u64().expect("qword")),
+            other => panic!("unexpected manifest value {other}"),
+        };
+        assert_eq!(values.get(name), Some(&want), "value {name:?}");
+    }
+}
