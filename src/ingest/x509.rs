@@ -92,6 +92,19 @@ pub enum CertError {
 }
 
 /// Decodes exactly one DER certificate (nothing before or after it).
+///
+/// ```
+/// use ime_cert_inspector::ingest::x509::decode_certificate;
+///
+/// let der = include_bytes!("../../tests/fixtures/certs/m1.cer");
+/// let cert = decode_certificate(der).unwrap();
+/// assert!(cert.facts.is_mdm());
+/// assert_eq!(cert.facts.issuer, "CN=Microsoft Intune MDM Device CA");
+///
+/// let half = &der[..der.len() / 2];
+/// let err = decode_certificate(half).unwrap_err();
+/// assert!(err.to_string().starts_with("truncated: the DER says"));
+/// ```
 pub fn decode_certificate(der: &[u8]) -> Result<DecodedCert, CertError> {
     check_framing(der)?;
     let (rest, cert) =
