@@ -156,7 +156,7 @@ fn excerpt(text: &str) -> String {
 
 /// Characters that surround lines without meaning anything: white space, stray NULs (some
 /// tools pad exports with them) and a byte-order mark left at the start of a concatenated file.
-fn is_padding(c: char) -> bool {
+pub(crate) fn is_padding(c: char) -> bool {
     c.is_whitespace() || c == '\0' || c == '\u{FEFF}'
 }
 

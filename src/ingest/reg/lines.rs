@@ -90,12 +90,22 @@ impl LineAssembler {
         }
     }
 
+    /// The text of the logical line still being assembled (empty once it is complete).
+    pub(crate) fn pending_text(&self) -> &str {
+        if self.ready || self.taken {
+            ""
+        } else {
+            &self.buf
+        }
+    }
+
     /// Physical lines seen so far (a last line without a line end counts once flushed).
     pub(crate) fn physical_lines(&self) -> u64 {
         self.ended
     }
 
-    /// Bytes held for the current line (its capacity): bounded by the limit.
+    /// Bytes held for the current line (its capacity): at most about twice the limit, however
+    /// long the file.
     pub(crate) fn held_bytes(&self) -> usize {
         self.buf.capacity()
     }

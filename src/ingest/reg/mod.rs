@@ -5,8 +5,9 @@
 //! counted and forgotten, so memory stays flat however large the export is. Garbage lines are
 //! not fatal: they are listed in the [`RegSummary`] with their line number and the rest is read.
 //!
-//! Read → decode bytes ([`decode`]) → split lines ([`lines`]) → classify each line ([`lexer`])
-//! → keep values ([`state`], [`value`]) → typed facts ([`facts`], [`time`]).
+//! Bytes → characters (`decode`: UTF-16LE/BE, UTF-8, Windows-1252) → logical lines (`lines`:
+//! CRLF/LF/CR, `\` continuations, a length limit) → what each line is (`lexer`) → the kept keys
+//! and values (`state`, `value`) → typed facts (`facts`, [`time`]).
 //!
 //! ```
 //! use ime_cert_inspector::ingest::reg::RegistryState;

@@ -4,7 +4,7 @@ use serde::Serialize;
 
 use super::decode::{CharSink, Decoder, RegEncoding};
 use super::error::{MIN_EXPORT_BYTES, RegError, describe_first_bytes};
-use super::lexer::{Line, RegFormat, header_of, parse_line};
+use super::lexer::{HEADER_V5, Line, RegFormat, header_of, is_padding, parse_line};
 use super::lines::{DEFAULT_MAX_LINE_BYTES, LineAssembler, LogicalLine};
 use super::state::{MAX_KEPT_KEYS, MAX_KEPT_VALUE_LINE_BYTES, Opened, RegistryState};
 use super::value::RegValue;
@@ -195,10 +195,16 @@ impl Pipeline {
 impl CharSink for Pipeline {
     fn push_str(&mut self, text: &str) {
         let mut rest = text;
-        while !rest.is_empty() {
+        while !rest.is_empty() && self.reader.fatal.is_none() {
             let took = self.lines.push_text(rest);
             rest = rest.get(took..).unwrap_or_default();
             self.take_ready_line();
+            if self.reader.format.is_none() {
+                // A first line already longer than any header cannot become one: say so now
+                // rather than after reading a large file that has no line ends.
+                self.reader
+                    .check_unfinished_first_line(self.lines.pending_text());
+            }
         }
     }
 }
@@ -337,6 +343,15 @@ impl Reader {
                     first_text: line.text.chars().take(32).collect(),
                 })
             }
+        }
+    }
+
+    fn check_unfinished_first_line(&mut self, pending: &str) {
+        let t = pending.trim_matches(is_padding);
+        if t.len() > HEADER_V5.len() {
+            self.fatal = Some(Fatal::NotExport {
+                first_text: t.chars().take(32).collect(),
+            });
         }
     }
 

@@ -228,6 +228,23 @@ fn files_that_are_not_exports_are_errors_that_say_why() {
 }
 
 #[test]
+fn a_large_file_without_line_ends_is_refused_early() {
+    let mut state = RegistryState::new();
+    let mut parser = state.parser();
+    let junk = [b'A'; 4096];
+    for _ in 0..256 {
+        parser.feed(&junk);
+    }
+    assert!(parser.buffered_bytes() <= 4096);
+    assert_eq!(parser.bytes_read(), 1 << 20);
+    let error = parser.finish().unwrap_err();
+    assert!(
+        matches!(&error, RegError::NotRegistryExport { first_bytes, .. } if first_bytes.starts_with("\"AAAA")),
+        "{error}"
+    );
+}
+
+#[test]
 fn a_file_that_fails_changes_nothing() {
     let mut state = RegistryState::new();
     parse_reg_bytes(&mut state, &utf16le_bom(&sample())).expect("valid");
