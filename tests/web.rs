@@ -31,9 +31,12 @@ wasm_bindgen_test_configure!(run_in_browser);
 const M1: &[u8] = include_bytes!("fixtures/certs/m1.cer");
 const M2: &[u8] = include_bytes!("fixtures/certs/m2.cer");
 const ENR_M1: &[u8] = include_bytes!("fixtures/reg/enr-m1.reg");
-const M1_THUMBPRINT: &str = "A833585D400D11ED6251656BF25E9D18BBD9F400";
-const M2_THUMBPRINT: &str = "C1F056B515BADD5B74015EAF8106DA697836BF16";
 const ACCOUNT_A: &str = "b7e3c1a4-2f6d-4e8b-9a1c-3d5e7f9b1c2d";
+
+/// Thumbprints come from the fixture bytes themselves (the fixtures can be regenerated).
+fn thumbprint(der: &[u8]) -> Thumbprint {
+    Thumbprint::of_der(der)
+}
 
 fn at(text: &str) -> UtcTime {
     UtcTime::parse_rfc3339(text).expect("test time")
@@ -134,10 +137,7 @@ fn no_files_no_verdict_then_every_file_is_judged() {
     let judgement = state.judgement.clone().expect("judged");
     assert_eq!(judgement.trace.task.outcome, TaskOutcome::StoppedSingle);
     assert_eq!(judgement.trace.agent.via, Via::Fallback);
-    assert_eq!(
-        judgement.trace.agent.cert.as_ref().map(Thumbprint::as_str),
-        Some(M1_THUMBPRINT)
-    );
+    assert_eq!(judgement.trace.agent.cert.as_ref(), Some(&thumbprint(M1)));
 }
 
 #[wasm_bindgen_test]
@@ -202,10 +202,7 @@ fn pasted_text_is_named_and_empty_paste_is_refused() {
     let pasted = empty.reduce(Action::AddText { text: pem });
     let file = &pasted.workspace.files()[0];
     assert_eq!(file.name, "pasted text 1");
-    assert_eq!(
-        file.certs[0].decoded.facts.thumbprint.as_str(),
-        M2_THUMBPRINT
-    );
+    assert_eq!(file.certs[0].decoded.facts.thumbprint, thumbprint(M2));
 }
 
 #[wasm_bindgen_test]
@@ -287,12 +284,15 @@ async fn the_mounted_app_judges_a_dropped_certificate() {
     root.dispatch_event(&drop).expect("dispatch drop");
 
     let card = text_of("[data-testid=file-card][data-file-name='m1.cer']").await;
-    assert!(card.contains(M1_THUMBPRINT), "{card}");
+    assert!(card.contains(thumbprint(M1).as_str()), "{card}");
     let outcome = text_of("[data-testid=outcome]").await;
     assert_eq!(
         outcome,
-        "The agent uses certificate A833…F400 (CN=5c9a3e71-1b2d-4f6a-8e0c-7d9f1a3b5c6e), found by \
-         fallback search; the task stopped because only one certificate qualified."
+        format!(
+            "The agent uses certificate {} (CN=5c9a3e71-1b2d-4f6a-8e0c-7d9f1a3b5c6e), found by \
+             fallback search; the task stopped because only one certificate qualified.",
+            thumbprint(M1).short()
+        )
     );
     let count = wait_for("[data-testid=graph] [data-node=count]").await;
     assert_eq!(count.get_attribute("data-state").as_deref(), Some("taken"));

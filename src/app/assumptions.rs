@@ -39,6 +39,21 @@ pub fn assumptions() -> Html {
         let app = app.clone();
         Callback::from(move |_: MouseEvent| app.dispatch(Action::SetEvaluatedAt(browser::now())))
     };
+    // A bundle's collection time is the natural moment to judge it at: offer it.
+    let collected = app
+        .workspace
+        .collected_at()
+        .filter(|t| *t != app.evaluated_at)
+        .map(|t| {
+            let app = app.clone();
+            let use_it =
+                Callback::from(move |_: MouseEvent| app.dispatch(Action::SetEvaluatedAt(t)));
+            html! {
+                <button type="button" onclick={use_it} data-testid="use-collected-at">
+                    { format!("Collection time ({})", t.human()) }
+                </button>
+            }
+        });
     let dispatch_u32 = |make: fn(u32) -> Action| {
         let app = app.clone();
         Callback::from(move |n: u32| app.dispatch(make(n)))
@@ -60,8 +75,12 @@ pub fn assumptions() -> Html {
                         value={datetime_local_value(app.evaluated_at)} oninput={on_time}
                         aria-describedby="evaluated-at-hint" />
                     <button type="button" onclick={set_now}>{ "Now" }</button>
+                    { for collected }
                 </div>
-                <span class="hint" id="evaluated-at-hint">{ "The moment the task and the agent are simulated. Default: when you opened the page." }</span>
+                <span class="hint" id="evaluated-at-hint">
+                    { "Judged at " }<span class="time-echo" data-testid="evaluated-at-utc">{ app.evaluated_at.to_rfc3339() }</span>
+                    { ". The field reads as UTC, whatever your time zone; default: when you opened the page." }
+                </span>
             </div>
             <NumberField id="metadata-max-age" label="CertMetadata max age" unit="hours"
                 hint="A younger CertMetadata makes the task skip (default 24)."

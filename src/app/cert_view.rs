@@ -137,10 +137,6 @@ pub fn cert_view(props: &CertViewProps) -> Html {
                     <dt>{ "Friendly name" }</dt><dd>{ name }</dd>
                 }
             </dl>
-            if !details.intune.is_empty() {
-                <h5 class="small">{ "Intune and Entra extensions" }</h5>
-                <ul class="ext-list" data-testid="intune-oids">{ for details.intune.iter().map(extension_row) }</ul>
-            }
             <div class="cert-edits">
                 <div class="field">
                     <label for={format!("{base_id}-store")}>{ "Store" }</label>
@@ -159,6 +155,10 @@ pub fn cert_view(props: &CertViewProps) -> Html {
                     </select>
                 </div>
             </div>
+            if !details.intune.is_empty() {
+                <h5 class="small">{ "Intune and Entra extensions" }</h5>
+                <ul class="ext-list" data-testid="intune-oids">{ for details.intune.iter().map(extension_row) }</ul>
+            }
             if others > 0 {
                 <details class="more">
                     <summary>{ format!("Other extensions ({others})") }</summary>
@@ -182,16 +182,23 @@ pub fn cert_view(props: &CertViewProps) -> Html {
 }
 
 fn extension_row(ext: &ExtensionView) -> Html {
+    // The account ID is what makes an MDM certificate: make it easy to find.
+    let key = ext.oid == ACCOUNT_ID_OID;
     html! {
-        <li>
-            <span>
-                <span class="ext-name">{ &ext.name }</span>{ " " }
+        <li class={classes!(key.then_some("key-oid"))}>
+            <span class="ext-label">
+                <span class="ext-name">{ &ext.name }</span>
                 <span class="ext-oid">{ &ext.oid }{ if ext.critical { " (critical)" } else { "" } }</span>
             </span>
-            <span class="ext-value">{ &ext.value }</span>
-            if let Some(note) = &ext.note {
-                <span class="ext-note">{ note }</span>
-            }
+            <span class="ext-data">
+                <span class="ext-value">{ &ext.value }</span>
+                if let Some(note) = &ext.note {
+                    <span class="ext-note">{ note }</span>
+                }
+            </span>
         </li>
     }
 }
+
+/// The Intune account ID extension (see `intune-facts.md`).
+const ACCOUNT_ID_OID: &str = "1.2.840.113556.5.6";

@@ -3,6 +3,7 @@
 
 use yew::prelude::*;
 
+use super::bundle_view::BundleView;
 use super::cert_view::CertView;
 use super::format::human_size;
 use super::password_field::PasswordField;
@@ -77,6 +78,9 @@ pub fn file_card(props: &FileCardProps) -> Html {
                 { for (0..file.certs.len()).map(|index| html! {
                     <CertView key={index} file={id} index={index} />
                 }) }
+                if file.bundle.is_some() || !file.log_events.is_empty() {
+                    <BundleView id={id} />
+                }
                 if file.registry.is_some() {
                     <RegView id={id} />
                 }

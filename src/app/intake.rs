@@ -82,7 +82,10 @@ pub fn intake(props: &IntakeProps) -> Html {
                 </p>
             }
             <p class="privacy" data-testid="privacy">
-                <span aria-hidden="true">{ "🔒" }</span>
+                <svg aria-hidden="true" width="14" height="16" viewBox="0 0 14 16" focusable="false">
+                    <rect x="1" y="7" width="12" height="8.5" rx="1.5" fill="currentColor" />
+                    <path d="M3.5 7V4.8a3.5 3.5 0 0 1 7 0V7" fill="none" stroke="currentColor" stroke-width="1.8" />
+                </svg>
                 { "Nothing leaves your browser: files are read and judged on this device." }
             </p>
             <div class="intake-actions">

@@ -8,11 +8,12 @@
 //! One component per file: `root` lays out the page and catches drops and pastes anywhere on it;
 //! `intake` is the drop zone, picker and paste box; `summary`, `findings`, `graph_view`,
 //! `node_detail` and `steps` show the verdict; `file_list`, `file_card`, `cert_view`,
-//! `password_field` and `reg_view` show the inputs; `assumptions`, `number_field`, `flighted` and
+//! `password_field`, `reg_view` and `bundle_view` show the inputs; `assumptions`, `number_field`, `flighted` and
 //! `overrides` edit the agent profile.
 
 pub mod assumptions;
 pub mod browser;
+pub mod bundle_view;
 pub mod cert_view;
 pub mod error;
 pub mod file_card;

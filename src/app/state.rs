@@ -141,7 +141,8 @@ impl State {
     pub fn apply(&mut self, action: Action) -> bool {
         match action {
             Action::AddFile { name, bytes } => {
-                Rc::make_mut(&mut self.workspace).add_file(&name, &bytes, &[]);
+                let id = Rc::make_mut(&mut self.workspace).add_file(&name, &bytes, &[]);
+                self.adopt_bundle_assumptions(id);
             }
             Action::AddText { text } => {
                 if text.trim().is_empty() {
@@ -230,6 +231,21 @@ impl State {
             }
         }
         true
+    }
+
+    /// A scenario bundle carries the assumptions it was collected under (and maybe the time to
+    /// judge at): when one arrives they become the panel's values, which the user can still edit.
+    fn adopt_bundle_assumptions(&mut self, id: FileId) {
+        let is_bundle = self.workspace.file(id).is_some_and(|f| f.bundle.is_some());
+        if !is_bundle {
+            return;
+        }
+        self.assumptions = self
+            .workspace
+            .assumptions_from_bundles(self.assumptions.clone());
+        if let Some(at) = self.workspace.bundle_evaluated_at() {
+            self.evaluated_at = at;
+        }
     }
 
     /// Judges the files under the current assumptions (no verdict while there are no files).

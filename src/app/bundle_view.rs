@@ -1,0 +1,56 @@
+//! What a collector bundle or an agent log adds beyond certificates and registry keys: where and
+//! when it was collected, and the agent's own log lines about the certificate it chose.
+
+use yew::prelude::*;
+
+use super::use_app;
+use crate::scenario::latest_log_event;
+use crate::workspace::FileId;
+
+#[derive(Properties, PartialEq)]
+pub struct BundleViewProps {
+    pub id: FileId,
+}
+
+#[function_component(BundleView)]
+pub fn bundle_view(props: &BundleViewProps) -> Html {
+    let Some(app) = use_app() else {
+        return html! {};
+    };
+    let Some(file) = app.workspace.file(props.id) else {
+        return html! {};
+    };
+    let bundle = file.bundle.as_ref().map(|b| {
+        let mut facts = Vec::new();
+        if let Some(device) = &b.device {
+            facts.push(format!("device {device}"));
+        }
+        if let Some(at) = b.collected_at {
+            facts.push(format!("collected {}", at.human()));
+        }
+        if let Some(version) = &b.ime_version {
+            facts.push(format!("IME {version}"));
+        }
+        let text = if facts.is_empty() {
+            "Collector bundle.".to_string()
+        } else {
+            format!("Collector bundle: {}.", facts.join(", "))
+        };
+        html! { <p class="small" data-testid="bundle-info">{ text }</p> }
+    });
+    let log = (!file.log_events.is_empty()).then(|| {
+        let latest = latest_log_event(&file.log_events);
+        html! {
+            <div class="small" data-testid="log-summary">
+                <p>{ format!("{} agent log line(s) about the MDM certificate.", file.log_events.len()) }</p>
+                if let Some(event) = latest {
+                    <p>
+                        { "Latest: " }<code>{ &event.message }</code>
+                        { event.at.map(|t| format!(" ({}{})", t.human(), if event.time_is_local { ", device local time" } else { "" })).unwrap_or_default() }
+                    </p>
+                }
+            </div>
+        }
+    });
+    html! { <>{ for bundle }{ for log }</> }
+}
