@@ -228,6 +228,13 @@ impl MacScheme {
         let (oid, _) = algorithm_identifier(&fields.required("the MAC scheme")?, location)?;
         let hmac = hmac_hash(&oid)
             .ok_or_else(|| Pkcs12Error::unsupported("the PBMAC1 MAC", oids::describe(&oid)))?;
+        // RFC 9579 section 3 requires the key length (its test vector A.6 omits it to be refused).
+        if kdf.key_len.is_none() {
+            return Err(Pkcs12Error::malformed(
+                location,
+                "PBMAC1 requires the PBKDF2 key length, and it is missing",
+            ));
+        }
         Ok(MacScheme::Pbmac1 { kdf, hmac })
     }
 
@@ -247,12 +254,11 @@ impl MacScheme {
                 hash.output_len(),
                 part,
             ),
-            MacScheme::Pbmac1 { kdf, hmac } => {
-                let len = match kdf.key_len {
-                    // RFC 9579 requires keyLength; a file without it gets the natural length.
-                    None => hmac.output_len(),
-                    Some(len) => usize::try_from(len).unwrap_or(usize::MAX),
-                };
+            MacScheme::Pbmac1 { kdf, .. } => {
+                let len = kdf
+                    .key_len
+                    .and_then(|len| usize::try_from(len).ok())
+                    .unwrap_or(usize::MAX);
                 KdfRequest::pbkdf2(kdf.prf, &kdf.salt, kdf.iterations, len, part)
             }
         }

@@ -10,6 +10,11 @@ use thiserror::Error;
 /// for four billion.
 pub const MAX_ITERATIONS: u64 = 10_000_000;
 
+/// The most iterations all derivations for one password may add up to. Each one is bounded by
+/// [`MAX_ITERATIONS`], but a hostile file could hold hundreds of encrypted parts; real ones need
+/// a few million at most (600,000 × MAC, certificates and key).
+pub const MAX_TOTAL_ITERATIONS: u64 = 40_000_000;
+
 /// Why a PKCS#12 file could not be opened.
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
 #[non_exhaustive]
@@ -59,6 +64,13 @@ pub enum Pkcs12Error {
          of 10,000,000 (refused without trying)"
     )]
     TooManyIterations { part: String, iterations: u64 },
+
+    /// All derivations together exceed [`MAX_TOTAL_ITERATIONS`]; refused before any work.
+    #[error(
+        "the PKCS#12 file asks for {total} iterations across {keys} key derivations, more than \
+         the limit of 40,000,000 in all (refused without trying)"
+    )]
+    TooMuchWork { total: u64, keys: usize },
 
     /// The caller handed `open_with` keys that do not match what `derivations` asked for.
     #[error("expected {expected} derived keys ({detail}), got {given}")]

@@ -278,10 +278,11 @@ fn pkcs12_kdf_with<D: Digest + BlockSizeUser>(
     let v = D::block_size();
     let diversifier = vec![id; v];
     // I = S || P, each repeated to a whole number of v-byte blocks (empty stays empty).
-    let mut input = Zeroizing::new(Vec::new());
+    // Sized up front: a growing Vec would leave unwiped copies of the password behind.
+    let filled_len = |source: &[u8]| v * source.len().div_ceil(v);
+    let mut input = Zeroizing::new(Vec::with_capacity(filled_len(salt) + filled_len(password)));
     for source in [salt, password] {
-        let filled = v * source.len().div_ceil(v);
-        input.extend(source.iter().cycle().take(filled));
+        input.extend(source.iter().cycle().take(filled_len(source)));
     }
     let mut out = Zeroizing::new(Vec::with_capacity(len));
     while out.len() < len {

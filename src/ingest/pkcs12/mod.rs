@@ -9,7 +9,8 @@
 //!
 //! 1. [`Pkcs12File::parse`] reads the structure (no password needed, no secrets kept);
 //! 2. [`Pkcs12File::derivations`] lists the key derivations to run for a password, already
-//!    refusing iteration counts over [`MAX_ITERATIONS`]; a [`KeyDeriver`] runs them
+//!    refusing iteration counts over [`MAX_ITERATIONS`] each or [`MAX_TOTAL_ITERATIONS`] in all
+//!    (so a hostile file cannot make anyone wait); a [`KeyDeriver`] runs them
 //!    ([`RustCryptoDeriver`] here, or the browser's WebCrypto in the web app);
 //! 3. [`Pkcs12File::open_with`] checks the MAC, decrypts and links keys to certificates.
 //!
@@ -37,9 +38,11 @@ mod unlock;
 
 #[cfg(test)]
 mod der_builder;
+#[cfg(test)]
+mod tests;
 
 pub use contents::{Pkcs12Cert, Pkcs12Contents};
-pub use error::{MAX_ITERATIONS, Pkcs12Error};
+pub use error::{MAX_ITERATIONS, MAX_TOTAL_ITERATIONS, Pkcs12Error};
 pub use kdf::{
     DerivedKey, HashAlg, KdfRequest, KeyDeriver, MAX_KEY_LEN, Pkcs12KeyId, RustCryptoDeriver,
     pkcs12_kdf,

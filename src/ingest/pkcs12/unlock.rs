@@ -12,7 +12,7 @@
 
 use super::bags::{self, Bag, KeyBag};
 use super::contents::{self, FoundCert, FoundKey, Pkcs12Contents};
-use super::error::Pkcs12Error;
+use super::error::{MAX_TOTAL_ITERATIONS, Pkcs12Error};
 use super::kdf::{DerivedKey, KdfRequest, KeyDeriver};
 use super::password::{self, Password};
 use super::public_key::{self, PublicKey};
@@ -35,7 +35,8 @@ enum Opened {
 impl Pkcs12File {
     /// Every key derivation needed to open the file, in a fixed order: the MAC key first (if the
     /// file has a MAC), then each encrypted part's key (and IV, for the legacy PKCS#12 PBE) in
-    /// file order. Iteration counts over the limit are refused here, before any derivation.
+    /// file order. Iteration counts over the limits (per derivation and in all) are refused
+    /// here, before any derivation.
     /// The list does not depend on the password: derive it once per candidate password.
     pub fn derivations(&self) -> Result<Vec<KdfRequest>, Pkcs12Error> {
         let mut requests = Vec::new();
@@ -44,6 +45,13 @@ impl Pkcs12File {
         }
         for item in self.protected() {
             requests.extend(item.scheme.requests(&item.name)?);
+        }
+        let total: u64 = requests.iter().map(|r| u64::from(r.iterations())).sum();
+        if total > MAX_TOTAL_ITERATIONS {
+            return Err(Pkcs12Error::TooMuchWork {
+                total,
+                keys: requests.len(),
+            });
         }
         Ok(requests)
     }
