@@ -3,7 +3,20 @@
 //! A device's MDM certificate is usually exported with its key as a PFX. What matters here is
 //! only *which* certificate the key belongs to (that certificate's key is `present`); the key
 //! itself is never returned, and every decrypted byte, derived key and password buffer is wiped
-//! (zeroized) when dropped.
+//! (zeroized) when dropped. (The working state inside the RustCrypto hash and HMAC types is
+//! not: those crates offer no way to wipe it.)
+//!
+//! ```
+//! use ime_cert_inspector::ingest::pkcs12::{self, Pkcs12Error};
+//!
+//! let bytes = include_bytes!("../../../tests/fixtures/pfx/m1-aes256.pfx");
+//! let contents = pkcs12::open(bytes, &["Passw0rd!"])?;
+//! assert_eq!(contents.certs.len(), 2); // the MDM certificate and its CA
+//! assert_eq!(contents.certs.iter().filter(|cert| cert.has_key).count(), 1);
+//!
+//! assert_eq!(pkcs12::open(bytes, &[]), Err(Pkcs12Error::PasswordRequired));
+//! # Ok::<(), Pkcs12Error>(())
+//! ```
 //!
 //! Opening is split in three steps so that the slow one can run elsewhere:
 //!

@@ -3,7 +3,8 @@
 //!
 //! The verdicts, per password:
 //! * MAC fails, but a part decrypts to well-formed contents → the file was changed: [`BadMac`].
-//! * MAC fails and nothing decrypts → a wrong password.
+//! * MAC fails and nothing decrypts → a wrong password (also when nothing is encrypted: then
+//!   the two cannot be told apart).
 //! * MAC passes (or there is none) and everything decrypts → opened.
 //! * MAC passes but a part does not decrypt → [`CannotDecrypt`] (a separate encryption password).
 //!
@@ -75,7 +76,8 @@ impl Pkcs12File {
 
     /// Tries the caller's passwords, then the empty and the absent password, deriving with
     /// `deriver`. The MAC is checked before anything else is derived, so a wrong password costs
-    /// one derivation, not one per encrypted part.
+    /// the MAC derivation plus, once all have failed, one more to tell a tampered file (a
+    /// password that decrypts the first encrypted part) from a wrong password.
     pub fn open_with_passwords(
         &self,
         passwords: &[&str],
