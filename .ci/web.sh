@@ -65,6 +65,9 @@ else
   (cd e2e && npm ci --no-audit --no-fund)
 fi
 
+say "cargo fetch (Trunk runs cargo with --offline: every crate must be local)"
+cargo fetch --locked
+
 say "trunk build --release (dist/)"
 trunk build --release
 echo "dist/ files:"
