@@ -27,6 +27,7 @@ pub mod ingest;
 pub mod intune;
 pub mod report;
 pub mod scenario;
+pub mod share;
 pub mod utc;
 pub mod workspace;
 

@@ -66,7 +66,7 @@ pub fn assumptions() -> Html {
 
     html! {
         <>
-            <h2 id="assumptions-title">{ "Assumptions" }</h2>
+            <h2 id="assumptions-title" tabindex="-1">{ "Assumptions" }</h2>
             <p class="muted small">{ "What no file can tell. Change any of them and the answer updates at once." }</p>
             <div class="field">
                 <label for="evaluated-at">{ "Evaluated at (UTC)" }</label>

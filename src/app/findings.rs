@@ -29,12 +29,15 @@ pub fn findings() -> Html {
     };
     let list = &judgement.trace.findings;
     let count = |s: Severity| list.iter().filter(|f| f.severity == s).count();
-    let tally = format!(
-        "{} error(s), {} warning(s), {} note(s)",
-        count(Severity::Error),
-        count(Severity::Warning),
-        count(Severity::Info)
-    );
+    let tally = [
+        (count(Severity::Error), "error", "errors"),
+        (count(Severity::Warning), "warning", "warnings"),
+        (count(Severity::Info), "note", "notes"),
+    ]
+    .iter()
+    .map(|(n, one, many)| format!("{n} {}", if *n == 1 { one } else { many }))
+    .collect::<Vec<_>>()
+    .join(", ");
 
     html! {
         <section class="panel" aria-labelledby="findings-title" data-testid="findings">

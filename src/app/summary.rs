@@ -76,6 +76,11 @@ pub fn summary() -> Html {
         })
     });
 
+    let to_assumptions = Callback::from(|e: MouseEvent| {
+        e.prevent_default();
+        focus_by_id("assumptions-title");
+    });
+
     html! {
         <section class={classes!("panel", "summary", tone)} id="answer" tabindex="-1" aria-labelledby="answer-title">
             <h2 id="answer-title">{ "Answer" }</h2>
@@ -95,6 +100,9 @@ pub fn summary() -> Html {
                 <div class="summary-actions">
                     <button type="button" class="primary" onclick={download}>{ "Download report (JSON)" }</button>
                     <span class="muted small">{ "the same report as imecert --format json" }</span>
+                    <a class="narrow-only small" href="#assumptions-title" onclick={to_assumptions}>
+                        { "Edit the assumptions" }
+                    </a>
                 </div>
             }
         </section>

@@ -1,0 +1,550 @@
+//! A [`Scenario`] as the compact bytes a share link carries (format 1), and back.
+//!
+//! Only what the engine and the views' sentences need travels (see [`shareable`]): per certificate
+//! its thumbprint, subject, issuer, validity, store, key presence and Intune IDs; the registry
+//! values the engine reads; the log evidence; the assumptions and `evaluated_at`. Never
+//! certificate bytes, keys or passwords — a [`Scenario`] holds none, and the file names, serials,
+//! UPNs and URLs it does hold are left out because no verdict depends on them.
+//!
+//! Times are written as differences from `evaluated_at` (validity: `not_after` from
+//! `not_before`), so a typical certificate's two dates cost about eight bytes.
+
+use std::collections::BTreeMap;
+
+use crate::guid::Guid;
+use crate::scenario::{
+    Assumptions, CertFacts, CertMetadata, Certificate, Enrollment, GatewayRule, GatewayVerdict,
+    GuidShape, GuidValue, KeyPresence, LogEvent, LogEventKind, MetadataTime, OmadmAccount,
+    RegistryFacts, Scenario, Store, Thumbprint,
+};
+use crate::utc::UtcTime;
+
+use super::error::ShareError;
+use super::wire::{Reader, Writer};
+
+/// The first byte of the payload: the layout below. A link's `v1=` names the whole envelope
+/// (this byte, deflate, base64url); a mismatch means the link was tampered with.
+pub(crate) const FORMAT: u8 = 1;
+
+/// The most of each list a link may carry: far above any real device, low enough that a crafted
+/// count is refused before anything is allocated.
+pub const MAX_CERTIFICATES: usize = 10_000;
+pub const MAX_ENROLLMENTS: usize = 1_000;
+pub const MAX_OMADM_ACCOUNTS: usize = 1_000;
+pub const MAX_FLIGHTED_ACCOUNTS: usize = 10_000;
+pub const MAX_OVERRIDES: usize = 10_000;
+pub const MAX_LOG_EVENTS: usize = 10_000;
+
+/// The scenario exactly as a share link reproduces it: the fields no verdict depends on
+/// (certificate serials, sources and key providers; enrollment UPNs, tenant IDs, states,
+/// providers and URLs; OMA-DM server versions) are cleared. Judging it gives the same trace as
+/// judging the original; `decode(encode(s)) == shareable(s)` for every scenario.
+pub fn shareable(scenario: &Scenario) -> Scenario {
+    let mut out = scenario.clone();
+    for cert in &mut out.certificates {
+        cert.facts.serial.clear();
+        cert.sources.clear();
+        cert.key_provider = None;
+    }
+    for enrollment in &mut out.registry.enrollments {
+        *enrollment = Enrollment {
+            id: std::mem::take(&mut enrollment.id),
+            provider_id: enrollment.provider_id.take(),
+            dmp_cert_thumbprint: enrollment.dmp_cert_thumbprint.take(),
+            ent_dmid: enrollment.ent_dmid.take(),
+            renew_error_code: enrollment.renew_error_code,
+            ..Enrollment::default()
+        };
+    }
+    for account in &mut out.registry.omadm_accounts {
+        account.server_ver = None;
+    }
+    out
+}
+
+/// The payload bytes (before deflate) of a scenario.
+pub(crate) fn encode(scenario: &Scenario) -> Vec<u8> {
+    let base = scenario.evaluated_at;
+    let mut w = Writer::new();
+    w.u8(FORMAT);
+    w.i64(base.0);
+    write_assumptions(&mut w, &scenario.assumptions);
+    w.count(scenario.certificates.len());
+    for cert in &scenario.certificates {
+        write_certificate(&mut w, cert, base);
+    }
+    write_registry(&mut w, &scenario.registry, base);
+    w.count(scenario.log_evidence.len());
+    for event in &scenario.log_evidence {
+        write_option(&mut w, event.at.as_ref(), |w, t| w.i64(delta(*t, base)));
+        w.bool(event.time_is_local);
+        w.str(&event.source);
+        match &event.kind {
+            LogEventKind::SetCertificate { thumbprint } => {
+                w.u8(0);
+                write_thumbprint(&mut w, thumbprint);
+            }
+            LogEventKind::FoundNone => w.u8(1),
+        }
+        w.str(&event.message);
+    }
+    w.into_bytes()
+}
+
+/// Reads a payload back; every malformed, truncated or oversized part is a specific error.
+pub(crate) fn decode(bytes: &[u8]) -> Result<Scenario, ShareError> {
+    let mut r = Reader::new(bytes);
+    if r.u8("format byte")? != FORMAT {
+        return Err(ShareError::Invalid {
+            what: "format byte (the content does not match its v1 label)",
+        });
+    }
+    let base = UtcTime(r.i64("evaluation time")?);
+    let assumptions = read_assumptions(&mut r)?;
+    let n = r.count("certificates", MAX_CERTIFICATES)?;
+    let mut certificates = Vec::with_capacity(n);
+    for _ in 0..n {
+        certificates.push(read_certificate(&mut r, base)?);
+    }
+    let registry = read_registry(&mut r, base)?;
+    let n = r.count("log events", MAX_LOG_EVENTS)?;
+    let mut log_evidence = Vec::with_capacity(n);
+    for _ in 0..n {
+        let at = read_option(&mut r, "log time", |r| {
+            Ok(undelta(r.i64("log time")?, base))
+        })?;
+        let time_is_local = r.bool("log time zone flag")?;
+        let source = r.string("log source")?;
+        let kind = match r.u8("log event kind")? {
+            0 => LogEventKind::SetCertificate {
+                thumbprint: read_thumbprint(&mut r, "log thumbprint")?,
+            },
+            1 => LogEventKind::FoundNone,
+            _ => {
+                return Err(ShareError::Invalid {
+                    what: "log event kind",
+                });
+            }
+        };
+        let message = r.string("log message")?;
+        log_evidence.push(LogEvent {
+            at,
+            time_is_local,
+            source,
+            kind,
+            message,
+        });
+    }
+    r.finish()?;
+    Ok(Scenario {
+        evaluated_at: base,
+        certificates,
+        registry,
+        assumptions,
+        log_evidence,
+    })
+}
+
+/// Differences wrap rather than overflow: `undelta(delta(t, b), b) == t` for every pair.
+fn delta(t: UtcTime, base: UtcTime) -> i64 {
+    t.0.wrapping_sub(base.0)
+}
+
+fn undelta(d: i64, base: UtcTime) -> UtcTime {
+    UtcTime(base.0.wrapping_add(d))
+}
+
+fn write_option<T>(w: &mut Writer, value: Option<&T>, write: impl FnOnce(&mut Writer, &T)) {
+    match value {
+        None => w.u8(0),
+        Some(v) => {
+            w.u8(1);
+            write(w, v);
+        }
+    }
+}
+
+fn read_option<T>(
+    r: &mut Reader<'_>,
+    what: &'static str,
+    read: impl FnOnce(&mut Reader<'_>) -> Result<T, ShareError>,
+) -> Result<Option<T>, ShareError> {
+    match r.bool(what)? {
+        false => Ok(None),
+        true => read(r).map(Some),
+    }
+}
+
+fn write_str_option(w: &mut Writer, value: Option<&String>) {
+    write_option(w, value, |w, s| w.str(s));
+}
+
+fn read_str_option(r: &mut Reader<'_>, what: &'static str) -> Result<Option<String>, ShareError> {
+    read_option(r, what, |r| r.string(what))
+}
+
+/// Twenty bytes: a thumbprint is always 40 hex digits.
+fn write_thumbprint(w: &mut Writer, thumbprint: &Thumbprint) {
+    let hex = thumbprint.as_str().as_bytes();
+    for pair in hex.chunks(2) {
+        let digit = |b: Option<&u8>| b.and_then(|b| (*b as char).to_digit(16)).unwrap_or(0) as u8;
+        w.u8((digit(pair.first()) << 4) | digit(pair.get(1)));
+    }
+}
+
+fn read_thumbprint(r: &mut Reader<'_>, what: &'static str) -> Result<Thumbprint, ShareError> {
+    let bytes: [u8; 20] = r.raw(what)?;
+    let hex: String = bytes.iter().map(|b| format!("{b:02X}")).collect();
+    Thumbprint::normalize(&hex).ok_or(ShareError::Invalid { what })
+}
+
+fn read_thumbprint_option(
+    r: &mut Reader<'_>,
+    what: &'static str,
+) -> Result<Option<Thumbprint>, ShareError> {
+    read_option(r, what, |r| read_thumbprint(r, what))
+}
+
+fn write_assumptions(w: &mut Writer, a: &Assumptions) {
+    w.u32(a.metadata_max_age_hours);
+    w.u32(a.device_cert_cache_max_age_hours);
+    w.u32(a.renewal_window_days);
+    w.count(a.flighted_accounts.len());
+    for guid in &a.flighted_accounts {
+        w.raw(&guid.0);
+    }
+    w.u8(match a.gateway {
+        GatewayRule::Enrolled => 0,
+        GatewayRule::Any => 1,
+    });
+    w.count(a.overrides.len());
+    for (thumbprint, verdict) in &a.overrides {
+        write_thumbprint(w, thumbprint);
+        w.u8(match verdict {
+            GatewayVerdict::Accept => 0,
+            GatewayVerdict::Reject => 1,
+        });
+    }
+}
+
+fn read_assumptions(r: &mut Reader<'_>) -> Result<Assumptions, ShareError> {
+    let metadata_max_age_hours = r.u32("metadata maximum age")?;
+    let device_cert_cache_max_age_hours = r.u32("device certificate cache age")?;
+    let renewal_window_days = r.u32("renewal window")?;
+    let n = r.count("flighted accounts", MAX_FLIGHTED_ACCOUNTS)?;
+    let mut flighted_accounts = Vec::with_capacity(n);
+    for _ in 0..n {
+        flighted_accounts.push(Guid(r.raw("flighted account")?));
+    }
+    let gateway = match r.u8("gateway rule")? {
+        0 => GatewayRule::Enrolled,
+        1 => GatewayRule::Any,
+        _ => {
+            return Err(ShareError::Invalid {
+                what: "gateway rule",
+            });
+        }
+    };
+    let n = r.count("gateway overrides", MAX_OVERRIDES)?;
+    let mut overrides = BTreeMap::new();
+    for _ in 0..n {
+        let thumbprint = read_thumbprint(r, "override thumbprint")?;
+        let verdict = match r.u8("override verdict")? {
+            0 => GatewayVerdict::Accept,
+            1 => GatewayVerdict::Reject,
+            _ => {
+                return Err(ShareError::Invalid {
+                    what: "override verdict",
+                });
+            }
+        };
+        overrides.insert(thumbprint, verdict);
+    }
+    Ok(Assumptions {
+        metadata_max_age_hours,
+        device_cert_cache_max_age_hours,
+        renewal_window_days,
+        flighted_accounts,
+        gateway,
+        overrides,
+    })
+}
+
+fn write_guid_value(w: &mut Writer, value: Option<&GuidValue>) {
+    match value {
+        None => w.u8(0),
+        Some(GuidValue::Decoded { guid, shape }) => {
+            w.u8(match shape {
+                GuidShape::Bare => 1,
+                GuidShape::OctetString => 2,
+                GuidShape::OctetStringLongForm => 3,
+            });
+            w.raw(&guid.0);
+        }
+        Some(GuidValue::Malformed { raw_hex }) => {
+            w.u8(4);
+            w.str(raw_hex);
+        }
+    }
+}
+
+fn read_guid_value(
+    r: &mut Reader<'_>,
+    what: &'static str,
+) -> Result<Option<GuidValue>, ShareError> {
+    let shape = match r.u8(what)? {
+        0 => return Ok(None),
+        1 => GuidShape::Bare,
+        2 => GuidShape::OctetString,
+        3 => GuidShape::OctetStringLongForm,
+        4 => {
+            return Ok(Some(GuidValue::Malformed {
+                raw_hex: r.string(what)?,
+            }));
+        }
+        _ => return Err(ShareError::Invalid { what }),
+    };
+    Ok(Some(GuidValue::Decoded {
+        guid: Guid(r.raw(what)?),
+        shape,
+    }))
+}
+
+fn write_certificate(w: &mut Writer, cert: &Certificate, base: UtcTime) {
+    let facts = &cert.facts;
+    write_thumbprint(w, &facts.thumbprint);
+    w.str(&facts.subject);
+    w.str(&facts.issuer);
+    w.i64(delta(facts.not_before, base));
+    w.i64(delta(facts.not_after, facts.not_before));
+    write_guid_value(w, facts.account_id.as_ref());
+    write_guid_value(w, facts.device_id.as_ref());
+    match &cert.store {
+        Store::LocalMachineMy => w.u8(0),
+        Store::CurrentUserMy => w.u8(1),
+        Store::Other(name) => {
+            w.u8(2);
+            w.str(name);
+        }
+    }
+    w.u8(match cert.private_key {
+        KeyPresence::Present => 0,
+        KeyPresence::Absent => 1,
+        KeyPresence::Unknown => 2,
+    });
+}
+
+fn read_certificate(r: &mut Reader<'_>, base: UtcTime) -> Result<Certificate, ShareError> {
+    let thumbprint = read_thumbprint(r, "certificate thumbprint")?;
+    let subject = r.string("certificate subject")?;
+    let issuer = r.string("certificate issuer")?;
+    let not_before = undelta(r.i64("certificate validity")?, base);
+    let not_after = undelta(r.i64("certificate validity")?, not_before);
+    let account_id = read_guid_value(r, "certificate account ID")?;
+    let device_id = read_guid_value(r, "certificate device ID")?;
+    let store = match r.u8("certificate store")? {
+        0 => Store::LocalMachineMy,
+        1 => Store::CurrentUserMy,
+        2 => Store::Other(r.string("certificate store")?),
+        _ => {
+            return Err(ShareError::Invalid {
+                what: "certificate store",
+            });
+        }
+    };
+    let private_key = match r.u8("private key presence")? {
+        0 => KeyPresence::Present,
+        1 => KeyPresence::Absent,
+        2 => KeyPresence::Unknown,
+        _ => {
+            return Err(ShareError::Invalid {
+                what: "private key presence",
+            });
+        }
+    };
+    Ok(Certificate {
+        facts: CertFacts {
+            thumbprint,
+            subject,
+            issuer,
+            serial: String::new(),
+            not_before,
+            not_after,
+            account_id,
+            device_id,
+        },
+        store,
+        private_key,
+        sources: Vec::new(),
+        key_provider: None,
+    })
+}
+
+fn write_registry(w: &mut Writer, registry: &RegistryFacts, base: UtcTime) {
+    write_option(w, registry.cert_metadata.as_ref(), |w, m| {
+        write_str_option(w, m.subject.as_ref());
+        write_option(w, m.thumbprint.as_ref(), write_thumbprint);
+        write_str_option(w, m.thumbprint_raw.as_ref());
+        match &m.validated_at {
+            MetadataTime::Missing => w.u8(0),
+            MetadataTime::Readable { at } => {
+                w.u8(1);
+                w.i64(delta(*at, base));
+            }
+            MetadataTime::Unreadable { raw } => {
+                w.u8(2);
+                w.str(raw);
+            }
+        }
+    });
+    w.count(registry.enrollments.len());
+    for e in &registry.enrollments {
+        w.str(&e.id);
+        write_str_option(w, e.provider_id.as_ref());
+        write_option(w, e.dmp_cert_thumbprint.as_ref(), write_thumbprint);
+        write_str_option(w, e.ent_dmid.as_ref());
+        write_option(w, e.renew_error_code.as_ref(), |w, c| w.u32(*c));
+    }
+    w.count(registry.omadm_accounts.len());
+    for a in &registry.omadm_accounts {
+        w.str(&a.id);
+        write_str_option(w, a.ssl_client_cert_reference.as_ref());
+    }
+}
+
+fn read_registry(r: &mut Reader<'_>, base: UtcTime) -> Result<RegistryFacts, ShareError> {
+    let cert_metadata = read_option(r, "CertMetadata", |r| {
+        let subject = read_str_option(r, "CertMetadata subject")?;
+        let thumbprint = read_thumbprint_option(r, "CertMetadata thumbprint")?;
+        let thumbprint_raw = read_str_option(r, "CertMetadata thumbprint text")?;
+        let validated_at = match r.u8("CertMetadata time")? {
+            0 => MetadataTime::Missing,
+            1 => MetadataTime::Readable {
+                at: undelta(r.i64("CertMetadata time")?, base),
+            },
+            2 => MetadataTime::Unreadable {
+                raw: r.string("CertMetadata time")?,
+            },
+            _ => {
+                return Err(ShareError::Invalid {
+                    what: "CertMetadata time",
+                });
+            }
+        };
+        Ok(CertMetadata {
+            subject,
+            thumbprint,
+            thumbprint_raw,
+            validated_at,
+        })
+    })?;
+    let n = r.count("enrollments", MAX_ENROLLMENTS)?;
+    let mut enrollments = Vec::with_capacity(n);
+    for _ in 0..n {
+        enrollments.push(Enrollment {
+            id: r.string("enrollment ID")?,
+            provider_id: read_str_option(r, "enrollment provider")?,
+            dmp_cert_thumbprint: read_thumbprint_option(r, "enrollment thumbprint")?,
+            ent_dmid: read_str_option(r, "enrollment device ID")?,
+            renew_error_code: read_option(r, "renewal error code", |r| {
+                r.u32("renewal error code")
+            })?,
+            ..Enrollment::default()
+        });
+    }
+    let n = r.count("OMA-DM accounts", MAX_OMADM_ACCOUNTS)?;
+    let mut omadm_accounts = Vec::with_capacity(n);
+    for _ in 0..n {
+        omadm_accounts.push(OmadmAccount {
+            id: r.string("OMA-DM account ID")?,
+            ssl_client_cert_reference: read_str_option(r, "OMA-DM certificate reference")?,
+            server_ver: None,
+        });
+    }
+    Ok(RegistryFacts {
+        cert_metadata,
+        enrollments,
+        omadm_accounts,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::share::samples;
+
+    #[test]
+    fn a_rich_scenario_round_trips_as_its_shareable_form() {
+        let original = samples::typical();
+        let decoded = decode(&encode(&original)).unwrap();
+        assert_eq!(decoded, shareable(&original));
+        assert_ne!(decoded, original, "serials, sources and UPNs are left out");
+        assert_eq!(shareable(&decoded), decoded);
+    }
+
+    #[test]
+    fn the_payload_carries_no_serial_source_or_upn() {
+        let original = samples::typical();
+        let bytes = encode(&original);
+        let text = String::from_utf8_lossy(&bytes);
+        let cert = original.certificates.first().unwrap();
+        assert!(!text.contains(&cert.facts.serial));
+        assert!(!text.contains(cert.sources.first().unwrap().as_str()));
+        let upn = original.registry.enrollments.first().unwrap().upn.clone();
+        assert!(!text.contains(upn.unwrap().as_str()));
+    }
+
+    #[test]
+    fn every_cut_of_a_payload_is_an_error() {
+        let bytes = encode(&samples::typical());
+        for len in 0..bytes.len() {
+            let cut = bytes.get(..len).unwrap();
+            assert!(decode(cut).is_err(), "a payload cut at {len} decoded");
+        }
+    }
+
+    #[test]
+    fn unknown_tags_and_a_foreign_format_byte_are_invalid() {
+        let mut bytes = encode(&samples::typical());
+        *bytes.first_mut().unwrap() = 2;
+        assert!(matches!(decode(&bytes), Err(ShareError::Invalid { .. })));
+
+        let mut w = Writer::new();
+        w.u8(FORMAT);
+        w.i64(0);
+        write_assumptions(&mut w, &Assumptions::default());
+        let mut bytes = w.into_bytes();
+        // The gateway byte sits right before the (empty) override count.
+        let gateway = bytes.len() - 2;
+        *bytes.get_mut(gateway).unwrap() = 7;
+        bytes.extend([0, 0, 0, 0, 0]);
+        assert_eq!(
+            decode(&bytes),
+            Err(ShareError::Invalid {
+                what: "gateway rule"
+            })
+        );
+    }
+
+    #[test]
+    fn extreme_times_survive_the_differences() {
+        let mut s = Scenario::new(UtcTime(i64::MAX));
+        let mut cert = samples::typical().certificates.remove(0);
+        cert.facts.not_before = UtcTime(i64::MIN);
+        cert.facts.not_after = UtcTime(i64::MAX);
+        s.certificates.push(cert);
+        let decoded = decode(&encode(&s)).unwrap();
+        assert_eq!(decoded, shareable(&s));
+    }
+
+    #[test]
+    fn judging_the_shareable_form_gives_the_same_trace() {
+        for (name, scenario) in samples::worked() {
+            assert_eq!(
+                crate::engine::evaluate(&shareable(&scenario)),
+                crate::engine::evaluate(&scenario),
+                "{name}"
+            );
+        }
+    }
+}
