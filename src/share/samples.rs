@@ -126,7 +126,7 @@ fn flight_a(s: &mut Scenario) {
 pub fn worked() -> Vec<(&'static str, Scenario)> {
     let (m0, m1, m2, x) = (m0(), m1(), m2(), x());
     let mut rows = Vec::new();
-    rows.push(("1", scenario(&[m1.clone()])));
+    rows.push(("1", scenario(std::slice::from_ref(&m1))));
     let mut s2 = scenario(&[m1.clone(), m2.clone()]);
     enrol(&mut s2, &m1);
     rows.push(("2", s2.clone()));

@@ -49,7 +49,7 @@ fn all_samples() -> Vec<(&'static str, Scenario)> {
 fn device_mismatch() -> Scenario {
     let mut m1 = samples::m1();
     m1.facts.subject = "CN=e0f1a2b3-c4d5-4e6f-8a9b-0c1d2e3f4a5b".into();
-    let mut s = samples::scenario(&[m1.clone()]);
+    let mut s = samples::scenario(std::slice::from_ref(&m1));
     samples::enrol(&mut s, &m1);
     s
 }
