@@ -1,0 +1,6 @@
+//! Fuzz target `pem`: see `imecert_fuzz::pem` for what it runs and asserts.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| imecert_fuzz::pem(data));

@@ -1,0 +1,6 @@
+//! Fuzz target `pipeline`: see `imecert_fuzz::pipeline` for what it runs and asserts.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| imecert_fuzz::pipeline(data));
