@@ -1,24 +1,19 @@
 //! Component and helper tests of the web app, run in headless Chromium by wasm-bindgen-test
 //! (`.ci/web.sh`; `webdriver.json` gives Chromium its flags).
 //!
-//! They check the app's own parts: the form helpers, the state reducer (that every edit reaches
-//! the workspace and re-judges), and the mounted app reacting to a real drop of a fixture file.
+//! They check the app as a whole over the real core: the state reducer (every edit reaches the
+//! workspace and re-judges) fed with fixture files, and the mounted app reacting to a real drop.
+//! The pure helpers have unit tests beside them (`src/app/format.rs`, `number_field.rs`).
 #![cfg(target_arch = "wasm32")]
 
 use std::rc::Rc;
 
 use gloo_timers::future::TimeoutFuture;
-use ime_cert_inspector::app::format::{
-    datetime_local_value, human_size, parse_datetime_local, parse_guid_list, report_file_name,
-    validity_badge,
-};
-use ime_cert_inspector::app::number_field::parse_whole;
 use ime_cert_inspector::app::{Action, App, State};
 use ime_cert_inspector::engine::{NodeId, TaskOutcome, Via};
 use ime_cert_inspector::guid::Guid;
 use ime_cert_inspector::scenario::{Store, Thumbprint};
 use ime_cert_inspector::utc::UtcTime;
-use ime_cert_inspector::workspace::FileId;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{
@@ -46,62 +41,6 @@ fn fixture_time() -> UtcTime {
     at("2026-11-24T10:00:00Z")
 }
 
-// ---- form helpers ----
-
-#[wasm_bindgen_test]
-fn datetime_local_reads_what_browsers_write_as_utc() {
-    assert_eq!(
-        parse_datetime_local("2026-11-24T10:00"),
-        Some(fixture_time())
-    );
-    assert_eq!(
-        parse_datetime_local("2026-11-24T10:00:30"),
-        Some(at("2026-11-24T10:00:30Z"))
-    );
-    assert_eq!(parse_datetime_local(""), None);
-    assert_eq!(parse_datetime_local("2026-11-24"), None);
-    assert_eq!(parse_datetime_local("2026-13-24T10:00"), None);
-    let value = datetime_local_value(fixture_time());
-    assert_eq!(value, "2026-11-24T10:00:00");
-    assert_eq!(parse_datetime_local(&value), Some(fixture_time()));
-}
-
-#[wasm_bindgen_test]
-fn guid_lists_accept_what_people_paste_and_name_the_bad_piece() {
-    let list = parse_guid_list(&format!(
-        "{{{ACCOUNT_A}}}, 0d4f8e2a-6c1b-4a9e-8f3d-5b7c9e1a2f4b;{ACCOUNT_A}"
-    ))
-    .expect("two GUIDs");
-    assert_eq!(list.len(), 2, "duplicates collapse");
-    assert_eq!(list[0].to_string(), ACCOUNT_A);
-    let error = parse_guid_list("b7e3c1a4 nonsense").expect_err("not GUIDs");
-    assert!(error.contains("b7e3c1a4"), "{error}");
-    assert!(parse_guid_list("  ").is_err());
-}
-
-#[wasm_bindgen_test]
-fn whole_numbers_are_checked_with_plain_messages() {
-    assert_eq!(parse_whole(" 24 ", 100), Ok(24));
-    assert_eq!(parse_whole("101", 100), Err("At most 100".to_string()));
-    assert!(
-        parse_whole("-1", 100)
-            .unwrap_err()
-            .contains("not a whole number")
-    );
-    assert!(parse_whole("", 100).is_err());
-}
-
-#[wasm_bindgen_test]
-fn sizes_and_report_names_read_well() {
-    assert_eq!(human_size(512), "512 B");
-    assert_eq!(human_size(1500), "2 KB");
-    assert_eq!(human_size(5 * 1024 * 1024 + 300 * 1024), "5.2 MB");
-    assert_eq!(
-        report_file_name(fixture_time()),
-        "imecert-report-2026-11-24T100000Z.json"
-    );
-}
-
 // ---- the reducer ----
 
 fn state_with(files: &[(&str, &[u8])]) -> Rc<State> {
@@ -113,20 +52,6 @@ fn state_with(files: &[(&str, &[u8])]) -> Rc<State> {
         });
     }
     state
-}
-
-#[wasm_bindgen_test]
-fn a_badge_says_how_long_a_certificate_has() {
-    let state = state_with(&[("m1.cer", M1)]);
-    let facts = &state.workspace.files()[0].certs[0].decoded.facts;
-    let badge = validity_badge(facts, fixture_time());
-    assert_eq!(badge.text, "expires in 96 days");
-    assert_eq!(badge.tone, "ok");
-    let later = validity_badge(facts, at("2027-03-05T00:00:00Z"));
-    assert_eq!(later.text, "expired 4 days ago");
-    assert_eq!(later.tone, "bad");
-    let early = validity_badge(facts, at("2026-01-01T00:00:00Z"));
-    assert_eq!(early.tone, "warn");
 }
 
 #[wasm_bindgen_test]
@@ -203,25 +128,6 @@ fn pasted_text_is_named_and_empty_paste_is_refused() {
     let file = &pasted.workspace.files()[0];
     assert_eq!(file.name, "pasted text 1");
     assert_eq!(file.certs[0].decoded.facts.thumbprint, thumbprint(M2));
-}
-
-#[wasm_bindgen_test]
-fn progress_is_tracked_per_ticket_and_capped() {
-    let state = Rc::new(State::new(fixture_time()));
-    let started = state.reduce(Action::LoadStarted {
-        ticket: 7,
-        name: "big.reg".into(),
-        size: 100,
-    });
-    let moved = started.reduce(Action::LoadProgress {
-        ticket: 7,
-        done: 250,
-    });
-    assert_eq!(moved.loading[0].done, 100);
-    let finished = moved.reduce(Action::LoadFinished { ticket: 7 });
-    assert!(finished.loading.is_empty());
-    let unknown = Rc::new(State::new(fixture_time())).reduce(Action::Unlocking(FileId(3)));
-    assert!(unknown.is_unlocking(FileId(3)));
 }
 
 fn base64_of(bytes: &[u8]) -> String {

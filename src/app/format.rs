@@ -136,3 +136,104 @@ pub fn report_file_name(at: UtcTime) -> String {
 pub fn cert_anchor(thumbprint: &str) -> String {
     format!("cert-{thumbprint}")
 }
+
+#[cfg(test)]
+mod tests {
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::*;
+    use crate::scenario::Thumbprint;
+
+    fn at(text: &str) -> UtcTime {
+        UtcTime::parse_rfc3339(text).expect("test time")
+    }
+
+    fn facts(from: &str, to: &str) -> CertFacts {
+        CertFacts {
+            thumbprint: Thumbprint::of_der(b"test"),
+            subject: "CN=device".into(),
+            issuer: "CN=Microsoft Intune MDM Device CA".into(),
+            serial: "01".into(),
+            not_before: at(from),
+            not_after: at(to),
+            account_id: None,
+            device_id: None,
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn datetime_local_reads_what_browsers_write_as_utc() {
+        let ten = at("2026-11-24T10:00:00Z");
+        assert_eq!(parse_datetime_local("2026-11-24T10:00"), Some(ten));
+        assert_eq!(
+            parse_datetime_local(" 2026-11-24T10:00:30 "),
+            Some(at("2026-11-24T10:00:30Z"))
+        );
+        assert_eq!(parse_datetime_local(""), None);
+        assert_eq!(parse_datetime_local("2026-11-24"), None);
+        assert_eq!(parse_datetime_local("2026-13-24T10:00"), None);
+        assert_eq!(parse_datetime_local("2026-11-24T10:00:00Z"), None);
+        let value = datetime_local_value(ten);
+        assert_eq!(value, "2026-11-24T10:00:00");
+        assert_eq!(parse_datetime_local(&value), Some(ten));
+    }
+
+    #[wasm_bindgen_test]
+    fn badges_say_how_long_a_certificate_has() {
+        let m1 = facts("2026-03-01T00:00:00Z", "2027-03-01T00:00:00Z");
+        let badge = validity_badge(&m1, at("2026-11-24T10:00:00Z"));
+        assert_eq!(
+            (badge.text.as_str(), badge.tone),
+            ("expires in 96 days", "ok")
+        );
+        let soon = validity_badge(&m1, at("2027-02-20T00:00:00Z"));
+        assert_eq!(
+            (soon.text.as_str(), soon.tone),
+            ("expires in 9 days", "warn")
+        );
+        let last = validity_badge(&m1, at("2027-02-28T12:00:00Z"));
+        assert_eq!(last.text, "expires today");
+        let gone = validity_badge(&m1, at("2027-03-05T00:00:00Z"));
+        assert_eq!(
+            (gone.text.as_str(), gone.tone),
+            ("expired 4 days ago", "bad")
+        );
+        let early = validity_badge(&m1, at("2026-01-01T00:00:00Z"));
+        assert_eq!(early.tone, "warn");
+        assert!(early.text.contains("2026-03-01"), "{}", early.text);
+    }
+
+    #[wasm_bindgen_test]
+    fn guid_lists_accept_what_people_paste_and_name_the_bad_piece() {
+        let a = "b7e3c1a4-2f6d-4e8b-9a1c-3d5e7f9b1c2d";
+        let list = parse_guid_list(&format!(
+            "{{{a}}}, 0d4f8e2a-6c1b-4a9e-8f3d-5b7c9e1a2f4b;{}",
+            a.to_uppercase()
+        ))
+        .expect("two GUIDs");
+        assert_eq!(list.len(), 2, "duplicates collapse");
+        assert_eq!(list.first().map(ToString::to_string).as_deref(), Some(a));
+        let error = parse_guid_list("b7e3c1a4 nonsense").expect_err("not GUIDs");
+        assert!(error.contains("b7e3c1a4"), "{error}");
+        assert!(parse_guid_list(" \n ").is_err());
+    }
+
+    #[wasm_bindgen_test]
+    fn sizes_names_and_form_values_read_well() {
+        assert_eq!(human_size(512), "512 B");
+        assert_eq!(human_size(1500), "2 KB");
+        assert_eq!(human_size(5 * 1024 * 1024 + 300 * 1024), "5.2 MB");
+        assert_eq!(
+            report_file_name(at("2026-11-24T10:00:00Z")),
+            "imecert-report-2026-11-24T100000Z.json"
+        );
+        assert_eq!(store_value(&Store::parse("LocalMachine\\My")), "machine");
+        assert_eq!(store_value(&Store::parse("user")), "user");
+        assert_eq!(store_value(&Store::parse("LocalMachine\\Root")), "other");
+        for (value, _) in KEY_CHOICES {
+            let key = KeyPresence::parse(value).expect("a key choice the core reads");
+            assert_eq!(key_value(key), value);
+        }
+        assert_eq!(cert_anchor("AB12"), "cert-AB12");
+    }
+}

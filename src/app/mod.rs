@@ -37,6 +37,10 @@ pub mod summary;
 use yew::prelude::*;
 
 pub use root::App;
+
+// The app's unit tests run in a browser (wasm-bindgen-test; `.ci/web.sh`).
+#[cfg(test)]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 pub use state::{Action, AppHandle, State};
 
 /// The state handle every component reads (provided once by [`App`]). `None` only outside the

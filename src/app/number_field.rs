@@ -77,3 +77,26 @@ pub fn number_field(props: &NumberFieldProps) -> Html {
         </div>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::parse_whole;
+
+    #[wasm_bindgen_test]
+    fn whole_numbers_are_checked_with_plain_messages() {
+        assert_eq!(parse_whole(" 24 ", 100), Ok(24));
+        assert_eq!(parse_whole("0", 100), Ok(0));
+        assert_eq!(parse_whole("101", 100), Err("At most 100".to_string()));
+        assert_eq!(
+            parse_whole("-1", 100),
+            Err("\u{201c}-1\u{201d} is not a whole number".to_string())
+        );
+        assert_eq!(
+            parse_whole("2.5", 100).map_err(|e| e.contains("2.5")),
+            Err(true)
+        );
+        assert_eq!(parse_whole("", 100), Err("Type a whole number".to_string()));
+    }
+}

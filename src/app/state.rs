@@ -314,3 +314,95 @@ impl Reducible for State {
         Rc::new(next)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::*;
+
+    fn empty() -> Rc<State> {
+        Rc::new(State::new(UtcTime(1_795_514_400)))
+    }
+
+    #[wasm_bindgen_test]
+    fn progress_is_tracked_per_ticket_and_capped() {
+        let started = empty().reduce(Action::LoadStarted {
+            ticket: 7,
+            name: "big.reg".into(),
+            size: 100,
+        });
+        let other = started.reduce(Action::LoadProgress {
+            ticket: 8,
+            done: 50,
+        });
+        assert_eq!(other.loading.first().map(|l| l.done), Some(0));
+        let moved = other.reduce(Action::LoadProgress {
+            ticket: 7,
+            done: 250,
+        });
+        assert_eq!(moved.loading.first().map(|l| l.done), Some(100));
+        assert!(moved.judgement.is_none(), "progress judges nothing");
+        let finished = moved.reduce(Action::LoadFinished { ticket: 7 });
+        assert!(finished.loading.is_empty());
+    }
+
+    #[wasm_bindgen_test]
+    fn overrides_are_set_and_cleared() {
+        let tp = Thumbprint::of_der(b"cert");
+        let set = empty().reduce(Action::SetOverride {
+            thumbprint: tp.clone(),
+            verdict: Some(GatewayVerdict::Reject),
+        });
+        assert_eq!(
+            set.assumptions.overrides.get(&tp),
+            Some(&GatewayVerdict::Reject)
+        );
+        let cleared = set.reduce(Action::SetOverride {
+            thumbprint: tp.clone(),
+            verdict: None,
+        });
+        assert!(cleared.assumptions.overrides.is_empty());
+    }
+
+    #[wasm_bindgen_test]
+    fn unlocking_is_tracked_until_tried_or_removed() {
+        let id = FileId(3);
+        let busy = empty().reduce(Action::Unlocking(id));
+        assert!(busy.is_unlocking(id));
+        let twice = busy.reduce(Action::Unlocking(id));
+        assert_eq!(twice.unlocking.len(), 1);
+        let removed = twice.reduce(Action::Remove(id));
+        assert!(!removed.is_unlocking(id));
+    }
+
+    #[wasm_bindgen_test]
+    fn numbers_and_rules_reach_the_assumptions() {
+        let state = empty()
+            .reduce(Action::SetMetadataMaxAge(6))
+            .reduce(Action::SetCacheMaxAge(12))
+            .reduce(Action::SetRenewalWindow(41))
+            .reduce(Action::SetGateway(GatewayRule::Any));
+        let a = &state.assumptions;
+        assert_eq!(
+            (
+                a.metadata_max_age_hours,
+                a.device_cert_cache_max_age_hours,
+                a.renewal_window_days
+            ),
+            (6, 12, 41)
+        );
+        assert_eq!(a.gateway, GatewayRule::Any);
+        assert!(state.judgement.is_none(), "no files, no verdict");
+    }
+
+    #[wasm_bindgen_test]
+    fn the_state_serialises_without_files_or_passwords() {
+        let state = empty().reduce(Action::SetRenewalWindow(41));
+        let json = serde_json::to_string(&*state).expect("serialisable");
+        assert!(json.contains("\"renewal_window_days\":41"), "{json}");
+        assert!(!json.contains("workspace"), "{json}");
+        let back: State = serde_json::from_str(&json).expect("deserialisable");
+        assert_eq!(back.assumptions, state.assumptions);
+    }
+}
