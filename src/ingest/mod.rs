@@ -1,5 +1,12 @@
 //! Bytes in, typed inputs out. Every decoder here treats bad input as normal input: it returns a
 //! specific error (or a partial result plus errors) and never panics.
+//!
+//! The lints below hold that promise in the code: no `unwrap`, `expect` or `[index]` that input
+//! could reach. Tests may use them (a test that panics on bad data is the point of the test).
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
 
 pub mod bundle;
 pub mod limits;
