@@ -21,6 +21,7 @@
 #[cfg(target_arch = "wasm32")]
 pub mod app;
 pub mod engine;
+pub mod export;
 pub mod graph;
 pub mod guid;
 pub mod ingest;

@@ -1,0 +1,316 @@
+//! The ticket-ready summary: what an admin pastes into a GitHub issue or an Azure DevOps work
+//! item. The sentences are the report's own ([`outcome_sentence`], [`stable_sentence`]); this
+//! module only lays them out, with every piece of certificate or registry text escaped
+//! ([`escape::inline`]) and the decision graph as a Mermaid block both systems render.
+
+use std::fmt::Write as _;
+
+use crate::engine::{Severity, Trace};
+use crate::graph::render_mermaid;
+use crate::ingest::InputError;
+use crate::report::{outcome_sentence, stable_sentence};
+use crate::scenario::{Certificate, GatewayRule, GatewayVerdict, GuidValue, Scenario, common_name};
+
+use super::escape::{fence_for, inline};
+use super::filename::subject_label;
+
+/// Renders the Markdown summary. Same input, same bytes.
+pub fn render_markdown(scenario: &Scenario, trace: &Trace, errors: &[InputError]) -> String {
+    let mut out = String::with_capacity(8 * 1024);
+    let about = subject_label(scenario, trace).unwrap_or_else(|| "no certificate".into());
+    let _ = writeln!(
+        out,
+        "# Intune MDM certificate check: {} ({})\n",
+        inline(&about),
+        scenario.evaluated_at.date_string()
+    );
+    let _ = writeln!(out, "**{}**\n", inline(&outcome_sentence(scenario, trace)));
+    let _ = writeln!(out, "{}\n", inline(&stable_sentence(trace)));
+    write_paths(&mut out, scenario, trace);
+    write_certificates(&mut out, scenario, trace);
+    write_findings(&mut out, trace);
+    let mermaid = render_mermaid(scenario, trace);
+    let fence = fence_for(&mermaid);
+    let _ = writeln!(out, "## Decision graph\n");
+    let _ = writeln!(out, "{fence}mermaid\n{}\n{fence}\n", mermaid.trim_end());
+    write_assumptions(&mut out, scenario);
+    write_errors(&mut out, errors);
+    let _ = writeln!(
+        out,
+        "_Made with ime-cert-inspector {}, evaluated at {}._",
+        crate::TOOL_VERSION,
+        scenario.evaluated_at.human()
+    );
+    out
+}
+
+fn path(nodes: &[crate::engine::NodeId]) -> String {
+    nodes
+        .iter()
+        .map(|n| format!("`{}`", n.as_str()))
+        .collect::<Vec<_>>()
+        .join(" → ")
+}
+
+fn write_paths(out: &mut String, scenario: &Scenario, trace: &Trace) {
+    let used = trace.agent.cert.as_ref().map_or_else(
+        || "no certificate".to_string(),
+        |t| inline(&crate::report::cert_label(scenario, t)),
+    );
+    let guard = match trace.uninstall_guard.tenant_flighted {
+        true => "tenant flighted: an IME uninstall would be skipped",
+        false => "tenant not flighted: an IME uninstall would go ahead",
+    };
+    let _ = writeln!(out, "| Part | Path and result |\n|---|---|");
+    let _ = writeln!(
+        out,
+        "| Client Cert Checker task | {} → **{}**, CertMetadata {} |",
+        path(&trace.task.path),
+        trace.task.outcome.as_str(),
+        trace.task.metadata_action.as_str()
+    );
+    let _ = writeln!(
+        out,
+        "| Agent lookup (GetMDMCert) | {} → **via {}**: {used} |",
+        path(&trace.agent.path),
+        trace.agent.via.as_str()
+    );
+    let _ = writeln!(out, "| Uninstall guard | {guard} |\n");
+}
+
+/// What the decision made of a certificate, for the table's last column.
+fn roles(scenario: &Scenario, trace: &Trace, cert: &Certificate) -> String {
+    let tp = &cert.facts.thumbprint;
+    let mut roles = Vec::new();
+    if trace.agent.cert.as_ref() == Some(tp) {
+        roles.push("agent uses it");
+    }
+    if trace.task.selected.as_ref() == Some(tp) {
+        roles.push("task selected it");
+    }
+    if scenario
+        .registry
+        .intune_enrollments()
+        .any(|e| e.dmp_cert_thumbprint.as_ref() == Some(tp))
+    {
+        roles.push("enrollment names it");
+    }
+    if scenario
+        .registry
+        .cert_metadata
+        .as_ref()
+        .is_some_and(|m| m.thumbprint.as_ref() == Some(tp))
+    {
+        roles.push("CertMetadata names it");
+    }
+    roles.join(", ")
+}
+
+fn write_certificates(out: &mut String, scenario: &Scenario, trace: &Trace) {
+    let at = scenario.evaluated_at;
+    let _ = writeln!(out, "## Certificates ({})\n", scenario.certificates.len());
+    if scenario.certificates.is_empty() {
+        let _ = writeln!(out, "No certificate was supplied.\n");
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "| # | Thumbprint | Subject | Store | Key | Validity | Account ID | Role |\n|---|---|---|---|---|---|---|---|"
+    );
+    for (i, cert) in scenario.certificates.iter().enumerate() {
+        let facts = &cert.facts;
+        let subject = common_name(&facts.subject).unwrap_or(&facts.subject);
+        let validity = if facts.is_expired_at(at) {
+            "expired"
+        } else if at < facts.not_before {
+            "not yet valid"
+        } else {
+            "valid"
+        };
+        let account = match &facts.account_id {
+            Some(GuidValue::Decoded { guid, .. }) => format!("`{guid}`"),
+            Some(GuidValue::Malformed { .. }) => "malformed".into(),
+            None => "— (not MDM)".into(),
+        };
+        let _ = writeln!(
+            out,
+            "| {} | `{}` | {} | {} | {} | {} → {} ({validity}) | {account} | {} |",
+            i + 1,
+            facts.thumbprint.short(),
+            inline(subject),
+            inline(&cert.store.to_string()),
+            cert.private_key.as_str(),
+            facts.not_before.date_string(),
+            facts.not_after.date_string(),
+            roles(scenario, trace, cert)
+        );
+    }
+    let _ = writeln!(out);
+}
+
+fn write_findings(out: &mut String, trace: &Trace) {
+    let _ = writeln!(out, "## Findings ({})\n", trace.findings.len());
+    if trace.findings.is_empty() {
+        let _ = writeln!(out, "No findings.\n");
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "| Severity | Code | Finding | Fix |\n|---|---|---|---|"
+    );
+    for f in &trace.findings {
+        let severity = match f.severity {
+            Severity::Error => "**error**",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        };
+        let _ = writeln!(
+            out,
+            "| {severity} | `{}` | {} | {} |",
+            f.code.as_str(),
+            inline(&f.message),
+            inline(&f.fix)
+        );
+    }
+    let _ = writeln!(out);
+}
+
+fn write_assumptions(out: &mut String, scenario: &Scenario) {
+    let a = &scenario.assumptions;
+    let flighted = if a.flighted_accounts.is_empty() {
+        "none".to_string()
+    } else {
+        a.flighted_accounts
+            .iter()
+            .map(|g| format!("`{g}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let gateway = match a.gateway {
+        GatewayRule::Enrolled => {
+            "`enrolled`: the service accepts the certificate the enrollment names (else the newest)"
+        }
+        GatewayRule::Any => "`any`: the service accepts every candidate",
+    };
+    let overrides = if a.overrides.is_empty() {
+        "none".to_string()
+    } else {
+        a.overrides
+            .iter()
+            .map(|(t, v)| {
+                let verdict = match v {
+                    GatewayVerdict::Accept => "accept",
+                    GatewayVerdict::Reject => "reject",
+                };
+                format!("`{}` {verdict}", t.short())
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let _ = writeln!(out, "## Assumptions\n");
+    let _ = writeln!(out, "| Assumption | Value |\n|---|---|");
+    let _ = writeln!(
+        out,
+        "| CertMetadata younger than this makes the task skip | {} h |",
+        a.metadata_max_age_hours
+    );
+    let _ = writeln!(
+        out,
+        "| The agent refreshes its cached certificate when older than | {} h |",
+        a.device_cert_cache_max_age_hours
+    );
+    let _ = writeln!(
+        out,
+        "| Intune starts renewing this long before expiry | {} days |",
+        a.renewal_window_days
+    );
+    let _ = writeln!(out, "| Flighted accounts | {flighted} |");
+    let _ = writeln!(out, "| Gateway rule | {gateway} |");
+    let _ = writeln!(out, "| Gateway overrides | {overrides} |\n");
+}
+
+fn write_errors(out: &mut String, errors: &[InputError]) {
+    if errors.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "## Input errors ({})\n", errors.len());
+    for e in errors {
+        let _ = writeln!(out, "- **{}**: {}", inline(&e.source), inline(&e.message));
+    }
+    let _ = writeln!(out);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::{FindingCode, evaluate};
+    use crate::share::samples;
+
+    fn render(s: &Scenario, errors: &[InputError]) -> String {
+        render_markdown(s, &evaluate(s), errors)
+    }
+
+    #[test]
+    fn the_summary_has_every_part() {
+        let s = samples::typical();
+        let t = evaluate(&s);
+        let md = render(&s, &[]);
+        assert!(md.starts_with(&format!(
+            "# Intune MDM certificate check: {} (2026-11-24)\n",
+            samples::DEVICE
+        )));
+        assert!(md.contains(&format!("**{}**", inline(&outcome_sentence(&s, &t)))));
+        assert!(md.contains(&inline(&stable_sentence(&t))));
+        assert!(md.contains("## Certificates (5)"));
+        for f in &t.findings {
+            assert!(md.contains(&format!("`{}`", f.code.as_str())), "{}", f.code);
+            assert!(md.contains(&inline(&f.message)));
+        }
+        assert!(t.has(FindingCode::MultipleMdmCerts));
+        assert!(md.contains("```mermaid\nflowchart TD\n"));
+        assert!(md.contains("| Gateway rule | `enrolled`"));
+        assert!(md.contains(&format!("`{}`", samples::ACCOUNT_A)));
+        assert!(!md.contains("## Input errors"));
+    }
+
+    #[test]
+    fn every_table_row_has_its_columns() {
+        let md = render(&samples::typical(), &[]);
+        let rows: Vec<&str> = md.lines().filter(|l| l.starts_with("| ")).collect();
+        assert!(rows.len() > 10);
+        for table in md.split("\n\n").filter(|b| b.starts_with("| ")) {
+            let widths: Vec<usize> = table
+                .lines()
+                .map(|l| l.replace("\\|", "").matches('|').count())
+                .collect();
+            assert!(widths.windows(2).all(|w| w[0] == w[1]), "{table}");
+        }
+    }
+
+    #[test]
+    fn hostile_text_stays_text() {
+        let mut m1 = samples::m1();
+        m1.facts.subject = "CN=<script>alert(1)</script>\"&'|`x`\nrow".into();
+        let s = samples::scenario(&[m1]);
+        let errors = [InputError {
+            source: "<img src=x onerror=alert(1)>.cer".into(),
+            message: "bad | file\n# heading".into(),
+        }];
+        let md = render(&s, &errors);
+        assert!(!md.contains("<script"));
+        assert!(!md.contains("<img"));
+        assert!(md.contains("CN=&lt;script&gt;alert(1)&lt;/script&gt;&quot;&amp;'\\|\\`x\\` row"));
+        assert!(!md.contains("\n# heading"));
+        assert!(
+            md.contains("- **&lt;img src=x onerror=alert(1)&gt;.cer**: bad \\| file \\# heading")
+        );
+    }
+
+    #[test]
+    fn an_empty_scenario_renders() {
+        let md = render(&samples::scenario(&[]), &[]);
+        assert!(md.contains("# Intune MDM certificate check: no certificate (2026-11-24)"));
+        assert!(md.contains("No certificate was supplied."));
+        assert!(md.contains("`NO_CERTIFICATES`"));
+    }
+}
