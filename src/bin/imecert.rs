@@ -22,6 +22,7 @@ mod cli {
     use clap::{Parser, ValueEnum};
 
     use ime_cert_inspector::engine::Severity;
+    use ime_cert_inspector::export::{ExportKind, ExportOptions, export};
     use ime_cert_inspector::guid::Guid;
     use ime_cert_inspector::ingest::limits;
     use ime_cert_inspector::ingest::sniff::{FileKind, sniff};
@@ -29,6 +30,7 @@ mod cli {
     use ime_cert_inspector::scenario::{
         Assumptions, GatewayRule, GatewayVerdict, KeyPresence, Store, Thumbprint,
     };
+    use ime_cert_inspector::share::redact_judgement;
     use ime_cert_inspector::utc::UtcTime;
     use ime_cert_inspector::workspace::{CertTarget, FileId, Workspace};
 
@@ -98,6 +100,16 @@ mod cli {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
 
+        /// Replace subjects, UPNs, GUIDs, host names, file names and thumbprints with stable
+        /// pseudonyms, in every format (the verdict stays the same).
+        #[arg(long)]
+        redact: bool,
+
+        /// Where the web app is served, for `--format link` (prints URL#v1=…). Without it the
+        /// relative `#v1=…` is printed: append it to the app's address.
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+
         /// Colour in text output: auto (only on a terminal), always, never.
         #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
         color: ColorArg,
@@ -124,6 +136,14 @@ mod cli {
     enum Format {
         Text,
         Json,
+        /// The decision graph as a standalone SVG file.
+        Svg,
+        /// The decision graph as a Mermaid flowchart.
+        Mermaid,
+        /// A ticket-ready summary (GitHub, Azure DevOps).
+        Markdown,
+        /// A share link that opens this scenario in the web app.
+        Link,
     }
 
     #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -260,6 +280,10 @@ mod cli {
             .or(workspace.bundle_evaluated_at())
             .unwrap_or_else(now);
         let judgement = workspace.judge(at, assumptions);
+        let judgement = match args.redact {
+            true => redact_judgement(&judgement),
+            false => judgement,
+        };
         let report = judgement.report();
         let style = match args.color {
             ColorArg::Always => TextStyle::Color,
@@ -273,6 +297,18 @@ mod cli {
             }
             ColorArg::Auto => TextStyle::Plain,
         };
+        // The exports shared with the web app (already redacted above when asked).
+        let exported = |kind| {
+            let opts = ExportOptions {
+                redact: false,
+                base_url: args.base_url.clone().unwrap_or_default(),
+            };
+            let mut text = export(&judgement, kind, &opts).unwrap_or_default();
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+            text
+        };
         let rendered = match args.format {
             Format::Text => render_text(&report, style),
             Format::Json => {
@@ -280,6 +316,10 @@ mod cli {
                 json.push('\n');
                 json
             }
+            Format::Svg => exported(ExportKind::Svg),
+            Format::Mermaid => exported(ExportKind::Mermaid),
+            Format::Markdown => exported(ExportKind::Markdown),
+            Format::Link => exported(ExportKind::Link),
         };
         if let Err(e) = write_output(args.output.as_deref(), &rendered) {
             eprintln!("error: cannot write the output: {e}");
