@@ -41,16 +41,24 @@ fn loading_card(loading: &Loading) -> Html {
         human_size(loading.done),
         human_size(loading.size)
     );
+    // Read in full: the core is opening it now (no measurable progress, so no value).
+    let opening = loading.done >= loading.size;
     html! {
-        <article class="card" key={format!("loading-{}", loading.ticket)} aria-busy="true">
+        <article class="card" key={format!("loading-{}", loading.ticket)} aria-busy="true" data-testid="loading-card">
             <div class="card-head">
                 <h3>{ &loading.name }</h3>
-                <span class="card-kind">{ format!("reading… {percent}%") }</span>
+                <span class="card-kind">
+                    { if opening { "opening…".to_string() } else { format!("reading… {percent}%") } }
+                </span>
             </div>
             <div class="card-body">
-                <progress max={loading.size.to_string()} value={loading.done.to_string()} aria-label={label.clone()}>
-                    { label }
-                </progress>
+                if opening {
+                    <progress aria-label={format!("Opening {}", loading.name)}>{ "opening…" }</progress>
+                } else {
+                    <progress max={loading.size.to_string()} value={loading.done.to_string()} aria-label={label.clone()}>
+                        { label }
+                    </progress>
+                }
             </div>
         </article>
     }

@@ -62,14 +62,27 @@ async fn read_one(file: gloo_file::File, dispatch: &Callback<Action>) {
         });
         return;
     }
-    let ticket = (size > CHUNKED_ABOVE).then(|| NEXT_TICKET.fetch_add(1, Ordering::Relaxed));
+    let big = size > CHUNKED_ABOVE;
+    let slow_to_open = is_pkcs12_name(&name);
+    let ticket = (big || slow_to_open).then(|| NEXT_TICKET.fetch_add(1, Ordering::Relaxed));
     let result = match ticket {
-        Some(ticket) => read_in_slices(&file, &name, size, ticket, dispatch).await,
-        None => read_as_bytes(&file).await.map_err(|e| AppError::FileRead {
+        Some(ticket) if big => read_in_slices(&file, &name, size, ticket, dispatch).await,
+        _ => read_as_bytes(&file).await.map_err(|e| AppError::FileRead {
             name: name.clone(),
             detail: e.to_string(),
         }),
     };
+    if let (Some(ticket), true) = (ticket, slow_to_open && !big) {
+        // Opening a PKCS#12 file derives keys (up to 600,000 PBKDF2 rounds): show its card as
+        // "opening…" and let the browser paint that before the core starts.
+        dispatch.emit(Action::LoadStarted {
+            ticket,
+            name: name.clone(),
+            size,
+        });
+        dispatch.emit(Action::LoadProgress { ticket, done: size });
+        gloo_timers::future::TimeoutFuture::new(30).await;
+    }
     match result {
         Ok(bytes) => dispatch.emit(Action::AddFile {
             name,
@@ -84,6 +97,12 @@ async fn read_one(file: gloo_file::File, dispatch: &Callback<Action>) {
     if let Some(ticket) = ticket {
         dispatch.emit(Action::LoadFinished { ticket });
     }
+}
+
+/// PKCS#12 files by their usual names (the content decides later; this only picks the message).
+fn is_pkcs12_name(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.ends_with(".pfx") || lower.ends_with(".p12")
 }
 
 /// Reads a big file slice by slice, reporting progress after each slice.
