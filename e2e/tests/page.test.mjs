@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { AxeBuilder } from '@axe-core/playwright';
 import {
-  ACCOUNT_A, DIST, LAPTOP, PHONE, card, foreignRequests, outcome, pickFiles, screenshot, start,
+  ACCOUNT_A, DIST, FIXTURES, LAPTOP, PHONE, card, foreignRequests, outcome, pickFiles, screenshot, start,
   thumb, toggleFlightChip,
 } from './harness.mjs';
 import { join } from 'node:path';
@@ -99,6 +99,37 @@ describe('the page', () => {
     await p.focus(`button.suggest[data-account="${ACCOUNT_A}"]`);
     await p.keyboard.press('Enter');
     assert.match(await outcome(p), /found through CertMetadata/);
+  });
+
+  test('pasted certificate text becomes a card: anywhere on the page, or in the paste box', async () => {
+    const p = await page();
+    const pem = await readFile(join(FIXTURES, 'formats', 'm1.pem'), 'utf8');
+    // Ctrl+V with nothing focused: the page's own paste handler takes it.
+    await p.evaluate((text) => {
+      const data = new DataTransfer();
+      data.setData('text/plain', text);
+      document.body.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    }, pem);
+    await card(p, 'pasted text 1').waitFor();
+    assert.match(await card(p, 'pasted text 1').textContent(), new RegExp(thumb('m1')));
+    // The paste box, by keyboard.
+    const m2 = await readFile(join(FIXTURES, 'formats', 'm1-m2-with-text.pem'), 'utf8');
+    await p.click('text=Paste certificate text');
+    await p.fill('#paste-text', m2);
+    await p.click('text=Add pasted text');
+    await card(p, 'pasted text 2').waitFor();
+    assert.equal(await card(p, 'pasted text 2').locator('section.cert').count(), 2);
+    assert.equal(await p.inputValue('#paste-text'), '');
+  });
+
+  test('the thumbprint copy button puts the thumbprint on the clipboard', async () => {
+    const p = await page();
+    await p.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await pickFiles(p, 'certs/m1.cer');
+    await p.click(`button[aria-label="Copy thumbprint ${thumb('m1')}"]`);
+    await p.waitForSelector('.notice');
+    assert.match(await p.textContent('.notice'), /copied/);
+    assert.equal(await p.evaluate(() => navigator.clipboard.readText()), thumb('m1'));
   });
 
   test('the report downloads as the CLI JSON report', async () => {
