@@ -166,6 +166,19 @@ describe('decision scenarios in the page', () => {
     await screenshot(p, 'bad-file-removed');
   });
 
+  test('a subject made of markup is shown as text and runs nothing', async () => {
+    const p = await page();
+    const dialogs = [];
+    p.on('dialog', (d) => { dialogs.push(d.message()); d.dismiss(); });
+    await pickFiles(p, 'certs/markup-subject.cer', 'certs/m1.cer');
+    // Windows quotes the value (CN="<script>…"""&'"); the markup itself must show as text.
+    const markup = card(p, 'markup-subject.cer');
+    assert.ok((await markup.textContent()).includes('<script>alert(1)</script>'));
+    assert.equal(await p.locator('script:not([type="module"])').count(), 0);
+    assert.equal(await p.locator('[data-testid="graph"] script, [data-testid="graph"] foreignObject').count(), 0);
+    assert.deepEqual(dialogs, []);
+  });
+
   test('a PFX: wrong password first, then the right one opens it with its key', async () => {
     const p = await page();
     await pickFiles(p, 'pfx/m1-aes256.pfx');
