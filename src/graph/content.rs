@@ -40,9 +40,19 @@ fn cert_name(scenario: &Scenario, thumbprint: &Thumbprint) -> CertName {
         .certificates
         .iter()
         .find(|c| &c.facts.thumbprint == thumbprint);
+    // Renewed device certificates share their CN (the device ID): a CN names a certificate
+    // only when no other certificate in the scenario has it; otherwise the thumbprint does.
     let cn = cert
         .and_then(|c| c.facts.subject_cn())
-        .filter(|cn| !visible(cn).is_empty());
+        .filter(|cn| !visible(cn).is_empty())
+        .filter(|cn| {
+            scenario
+                .certificates
+                .iter()
+                .filter(|c| c.facts.subject_cn() == Some(*cn) && &c.facts.thumbprint != thumbprint)
+                .count()
+                == 0
+        });
     let short = match cn {
         Some(cn) => display_name(cn, NAME_UNITS),
         None => thumbprint.short(),
