@@ -196,12 +196,7 @@ enum Segment<'a> {
 fn segments(line: &str) -> Vec<Segment<'_>> {
     let mut out = Vec::new();
     let mut rest = line;
-    while let Some(start) = rest
-        .find("-----BEGIN ")
-        .into_iter()
-        .chain(rest.find("-----END "))
-        .min()
-    {
+    while let Some(start) = next_marker(rest) {
         let (before, from_marker) = rest.split_at(start);
         let Some((kind, after_kind)) = from_marker
             .strip_prefix("-----BEGIN ")
@@ -224,6 +219,22 @@ fn segments(line: &str) -> Vec<Segment<'_>> {
     }
     out.push(Segment::Text(rest));
     out
+}
+
+/// Where the next `-----BEGIN ` or `-----END ` starts. Stops at the first one, so a line is
+/// searched once from start to end (finding each kind separately searched to the end of the line
+/// for a kind that was absent, once per marker: a 1 MB line of markers took a minute).
+fn next_marker(text: &str) -> Option<usize> {
+    let mut from = 0;
+    loop {
+        let start = from + text.get(from..)?.find("-----")?;
+        let after = text.get(start + 5..)?;
+        if after.starts_with("BEGIN ") || after.starts_with("END ") {
+            return Some(start);
+        }
+        // `-` is one byte, so the next byte is a character boundary.
+        from = start + 1;
+    }
 }
 
 fn is_base64_char(c: char) -> bool {
@@ -524,6 +535,30 @@ mod tests {
         assert_eq!(
             segments("-----BEGIN open"),
             vec![Segment::Text("-----BEGIN open")]
+        );
+    }
+
+    /// A line of markers one after another (a hostile or mangled paste at the 1 MB size limit)
+    /// is searched once: each block is still reported, in milliseconds rather than a minute.
+    #[test]
+    fn a_long_line_of_markers_is_read_in_one_pass() {
+        let count = crate::ingest::limits::MAX_CERT_FILE / "-----BEGIN X-----".len();
+        let begins = parse_text(&"-----BEGIN X-----".repeat(count));
+        assert_eq!(begins.len(), count);
+        assert!(begins.iter().all(Result::is_err));
+        assert!(
+            parse_text(&"-----END X-----".repeat(count))
+                .iter()
+                .all(Result::is_err)
+        );
+        assert!(parse_text(&"-".repeat(crate::ingest::limits::MAX_CERT_FILE)).len() <= 1);
+        assert_eq!(
+            segments("------BEGIN A----- -----BEGIN"),
+            vec![
+                Segment::Text("-"),
+                Segment::Begin("A"),
+                Segment::Text(" -----BEGIN")
+            ]
         );
     }
 
