@@ -30,6 +30,12 @@ pub struct LogScanner {
     events: Vec<LogEvent>,
     summary: LogSummary,
     skipping_oversized: bool,
+    /// Where the first non-blank byte of `pending` is, once there is one.
+    text_start: Option<usize>,
+    /// How much of `pending` was already searched for the `]LOG]!>` tail, so that every byte is
+    /// searched once however many lines a record has (rescanning made a record of many short
+    /// lines quadratic: seconds per 64 KB record, hours for a hostile 1 GB log).
+    tail_searched: usize,
 }
 
 impl LogScanner {
@@ -40,6 +46,8 @@ impl LogScanner {
             events: Vec::new(),
             summary: LogSummary::default(),
             skipping_oversized: false,
+            text_start: None,
+            tail_searched: 0,
         }
     }
 
@@ -53,19 +61,46 @@ impl LogScanner {
                 }
                 continue;
             }
+            if self.text_start.is_none() && !byte.is_ascii_whitespace() {
+                self.text_start = Some(self.pending.len());
+            }
             self.pending.push(byte);
-            if byte == b'\n' && record_complete(&self.pending) {
+            if byte == b'\n' && self.record_complete() {
                 self.flush();
             } else if self.pending.len() > MAX_RECORD {
                 self.summary.oversized_records += 1;
-                self.pending.clear();
+                self.clear_pending();
                 self.skipping_oversized = byte != b'\n';
             }
         }
     }
 
+    fn clear_pending(&mut self) {
+        self.pending.clear();
+        self.text_start = None;
+        self.tail_searched = 0;
+    }
+
+    /// A CMTrace record is complete once its `]LOG]!>` tail has closed; plain lines always are.
+    fn record_complete(&mut self) -> bool {
+        let starts_cmtrace = self
+            .text_start
+            .and_then(|i| self.pending.get(i..))
+            .is_some_and(|rest| rest.starts_with(b"<![LOG["));
+        if !starts_cmtrace {
+            return true;
+        }
+        // The tail may straddle what was searched before: back up by its length less one.
+        let from = self.tail_searched.saturating_sub(TAIL.len() - 1);
+        self.tail_searched = self.pending.len();
+        self.pending
+            .get(from..)
+            .is_some_and(|unsearched| contains(unsearched, TAIL))
+    }
+
     fn flush(&mut self) {
         let record = std::mem::take(&mut self.pending);
+        self.clear_pending();
         let text = String::from_utf8_lossy(&record);
         for line in split_records(&text) {
             self.summary.records += 1;
@@ -95,18 +130,8 @@ pub fn scan_lines<'a>(source: &str, lines: impl IntoIterator<Item = &'a str>) ->
     scanner.finish().0
 }
 
-/// A CMTrace record is complete once its `]LOG]!>` tail has closed; plain lines always are.
-fn record_complete(pending: &[u8]) -> bool {
-    let starts_cmtrace = pending
-        .iter()
-        .position(|b| !b.is_ascii_whitespace())
-        .is_some_and(|i| {
-            pending
-                .get(i..)
-                .is_some_and(|rest| rest.starts_with(b"<![LOG["))
-        });
-    !starts_cmtrace || contains(pending, b"]LOG]!>")
-}
+/// The end of a CMTrace record's message.
+const TAIL: &[u8] = b"]LOG]!>";
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle)
@@ -300,6 +325,25 @@ mod tests {
         let (events, summary) = scanner.finish();
         assert!(events.is_empty());
         assert_eq!(summary.oversized_records, 1);
+    }
+
+    /// A record of many short lines that never closes used to be searched again at every line
+    /// end (quadratic; a hostile log took hours). Each byte is now searched once, and a tail
+    /// split across two feeds is still found.
+    #[test]
+    fn records_of_many_lines_are_searched_once() {
+        let mut scanner = LogScanner::new("x.log");
+        scanner.feed(format!("  <![LOG[Set MdmDeviceCertificate : {TP}").as_bytes());
+        for _ in 0..MAX_RECORD - 200 {
+            scanner.feed(b"\n");
+        }
+        scanner.feed(b"]LOG");
+        scanner.feed(b"]!><time=\"08:00:00.0\" date=\"1-2-2026\" component=\"x\">\n");
+        let (events, summary) = scanner.finish();
+        assert_eq!(summary.oversized_records, 0);
+        assert_eq!(summary.records, 1);
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0].at.unwrap().to_rfc3339(), "2026-01-02T08:00:00Z");
     }
 
     #[test]
