@@ -35,16 +35,41 @@ pub const MAX_FLIGHTED_ACCOUNTS: usize = 10_000;
 pub const MAX_OVERRIDES: usize = 10_000;
 pub const MAX_LOG_EVENTS: usize = 10_000;
 
+/// The earliest and latest instants a link carries: the calendar range (years -9999 to 9999)
+/// that every view can print. No file yields anything outside it (X.509 stops at 9999); a
+/// crafted link that does is refused, so nothing downstream meets an absurd time.
+pub const MIN_TIME: UtcTime = UtcTime(-377_705_116_800);
+pub const MAX_TIME: UtcTime = UtcTime(253_402_300_799);
+
+fn clamp(t: UtcTime) -> UtcTime {
+    t.clamp(MIN_TIME, MAX_TIME)
+}
+
 /// The scenario exactly as a share link reproduces it: the fields no verdict depends on
 /// (certificate serials, sources and key providers; enrollment UPNs, tenant IDs, states,
-/// providers and URLs; OMA-DM server versions) are cleared. Judging it gives the same trace as
-/// judging the original; `decode(encode(s)) == shareable(s)` for every scenario.
+/// providers and URLs; OMA-DM server versions) are cleared, and times are held to
+/// [`MIN_TIME`]..=[`MAX_TIME`]. For every scenario `decode(encode(s)) == shareable(s)`, and
+/// judging `shareable(s)` gives the same trace as judging `s` whenever its times are in range.
 pub fn shareable(scenario: &Scenario) -> Scenario {
     let mut out = scenario.clone();
+    out.evaluated_at = clamp(out.evaluated_at);
     for cert in &mut out.certificates {
         cert.facts.serial.clear();
         cert.sources.clear();
         cert.key_provider = None;
+        cert.facts.not_before = clamp(cert.facts.not_before);
+        cert.facts.not_after = clamp(cert.facts.not_after);
+    }
+    if let Some(MetadataTime::Readable { at }) = out
+        .registry
+        .cert_metadata
+        .as_mut()
+        .map(|m| &mut m.validated_at)
+    {
+        *at = clamp(*at);
+    }
+    for event in &mut out.log_evidence {
+        event.at = event.at.map(clamp);
     }
     for enrollment in &mut out.registry.enrollments {
         *enrollment = Enrollment {
@@ -64,7 +89,7 @@ pub fn shareable(scenario: &Scenario) -> Scenario {
 
 /// The payload bytes (before deflate) of a scenario.
 pub(crate) fn encode(scenario: &Scenario) -> Vec<u8> {
-    let base = scenario.evaluated_at;
+    let base = clamp(scenario.evaluated_at);
     let mut w = Writer::new();
     w.u8(FORMAT);
     w.i64(base.0);
@@ -76,7 +101,9 @@ pub(crate) fn encode(scenario: &Scenario) -> Vec<u8> {
     write_registry(&mut w, &scenario.registry, base);
     w.count(scenario.log_evidence.len());
     for event in &scenario.log_evidence {
-        write_option(&mut w, event.at.as_ref(), |w, t| w.i64(delta(*t, base)));
+        write_option(&mut w, event.at.as_ref(), |w, t| {
+            w.i64(delta(clamp(*t), base))
+        });
         w.bool(event.time_is_local);
         w.str(&event.source);
         match &event.kind {
@@ -99,7 +126,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Scenario, ShareError> {
             what: "format byte (the content does not match its v1 label)",
         });
     }
-    let base = UtcTime(r.i64("evaluation time")?);
+    let base = in_range(UtcTime(r.i64("evaluation time")?), "evaluation time")?;
     let assumptions = read_assumptions(&mut r)?;
     let n = r.count("certificates", MAX_CERTIFICATES)?;
     let mut certificates = Vec::with_capacity(n);
@@ -111,7 +138,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Scenario, ShareError> {
     let mut log_evidence = Vec::with_capacity(n);
     for _ in 0..n {
         let at = read_option(&mut r, "log time", |r| {
-            Ok(undelta(r.i64("log time")?, base))
+            in_range(undelta(r.i64("log time")?, base), "log time")
         })?;
         let time_is_local = r.bool("log time zone flag")?;
         let source = r.string("log source")?;
@@ -152,6 +179,14 @@ fn delta(t: UtcTime, base: UtcTime) -> i64 {
 
 fn undelta(d: i64, base: UtcTime) -> UtcTime {
     UtcTime(base.0.wrapping_add(d))
+}
+
+fn in_range(t: UtcTime, what: &'static str) -> Result<UtcTime, ShareError> {
+    if (MIN_TIME..=MAX_TIME).contains(&t) {
+        Ok(t)
+    } else {
+        Err(ShareError::Invalid { what })
+    }
 }
 
 fn write_option<T>(w: &mut Writer, value: Option<&T>, write: impl FnOnce(&mut Writer, &T)) {
@@ -315,8 +350,9 @@ fn write_certificate(w: &mut Writer, cert: &Certificate, base: UtcTime) {
     write_thumbprint(w, &facts.thumbprint);
     w.str(&facts.subject);
     w.str(&facts.issuer);
-    w.i64(delta(facts.not_before, base));
-    w.i64(delta(facts.not_after, facts.not_before));
+    let not_before = clamp(facts.not_before);
+    w.i64(delta(not_before, base));
+    w.i64(delta(clamp(facts.not_after), not_before));
     write_guid_value(w, facts.account_id.as_ref());
     write_guid_value(w, facts.device_id.as_ref());
     match &cert.store {
@@ -338,8 +374,14 @@ fn read_certificate(r: &mut Reader<'_>, base: UtcTime) -> Result<Certificate, Sh
     let thumbprint = read_thumbprint(r, "certificate thumbprint")?;
     let subject = r.string("certificate subject")?;
     let issuer = r.string("certificate issuer")?;
-    let not_before = undelta(r.i64("certificate validity")?, base);
-    let not_after = undelta(r.i64("certificate validity")?, not_before);
+    let not_before = in_range(
+        undelta(r.i64("certificate validity")?, base),
+        "certificate validity",
+    )?;
+    let not_after = in_range(
+        undelta(r.i64("certificate validity")?, not_before),
+        "certificate validity",
+    )?;
     let account_id = read_guid_value(r, "certificate account ID")?;
     let device_id = read_guid_value(r, "certificate device ID")?;
     let store = match r.u8("certificate store")? {
@@ -389,7 +431,7 @@ fn write_registry(w: &mut Writer, registry: &RegistryFacts, base: UtcTime) {
             MetadataTime::Missing => w.u8(0),
             MetadataTime::Readable { at } => {
                 w.u8(1);
-                w.i64(delta(*at, base));
+                w.i64(delta(clamp(*at), base));
             }
             MetadataTime::Unreadable { raw } => {
                 w.u8(2);
@@ -420,7 +462,10 @@ fn read_registry(r: &mut Reader<'_>, base: UtcTime) -> Result<RegistryFacts, Sha
         let validated_at = match r.u8("CertMetadata time")? {
             0 => MetadataTime::Missing,
             1 => MetadataTime::Readable {
-                at: undelta(r.i64("CertMetadata time")?, base),
+                at: in_range(
+                    undelta(r.i64("CertMetadata time")?, base),
+                    "CertMetadata time",
+                )?,
             },
             2 => MetadataTime::Unreadable {
                 raw: r.string("CertMetadata time")?,
@@ -527,7 +572,7 @@ mod tests {
     }
 
     #[test]
-    fn extreme_times_survive_the_differences() {
+    fn extreme_times_are_held_to_the_calendar() {
         let mut s = Scenario::new(UtcTime(i64::MAX));
         let mut cert = samples::typical().certificates.remove(0);
         cert.facts.not_before = UtcTime(i64::MIN);
@@ -535,6 +580,24 @@ mod tests {
         s.certificates.push(cert);
         let decoded = decode(&encode(&s)).unwrap();
         assert_eq!(decoded, shareable(&s));
+        let facts = &decoded.certificates.first().unwrap().facts;
+        assert_eq!((facts.not_before, facts.not_after), (MIN_TIME, MAX_TIME));
+        assert_eq!(MIN_TIME.to_rfc3339(), "-9999-01-01T00:00:00Z");
+        assert_eq!(MAX_TIME.to_rfc3339(), "9999-12-31T23:59:59Z");
+        assert!(UtcTime(MAX_TIME.0 + 1).to_offset_date_time().is_none());
+    }
+
+    #[test]
+    fn a_crafted_time_outside_the_calendar_is_refused() {
+        let mut w = Writer::new();
+        w.u8(FORMAT);
+        w.i64(i64::MAX);
+        assert_eq!(
+            decode(&w.into_bytes()),
+            Err(ShareError::Invalid {
+                what: "evaluation time"
+            })
+        );
     }
 
     #[test]

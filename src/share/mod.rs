@@ -30,7 +30,7 @@ mod wire;
 
 pub use codec::{
     MAX_CERTIFICATES, MAX_ENROLLMENTS, MAX_FLIGHTED_ACCOUNTS, MAX_LOG_EVENTS, MAX_OMADM_ACCOUNTS,
-    MAX_OVERRIDES, shareable,
+    MAX_OVERRIDES, MAX_TIME, MIN_TIME, shareable,
 };
 pub use error::ShareError;
 pub use link::{
