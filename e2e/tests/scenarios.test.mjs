@@ -166,6 +166,15 @@ describe('decision scenarios in the page', () => {
     await screenshot(p, 'bad-file-removed');
   });
 
+  test('a finding about a certificate nobody supplied shows its thumbprint, not a dead link', async () => {
+    const p = await page();
+    await pickFiles(p, 'certs/m1.cer', 'reg/enr-missing-cert.reg');
+    const missing = p.locator('[data-code="ENROLLMENT_CERT_MISSING"]');
+    await missing.waitFor();
+    assert.equal(await missing.locator('.finding-certs a').count(), 0);
+    assert.match(await missing.locator('.cert-ref').first().textContent(), /^[0-9A-F]{40}$/);
+  });
+
   test('a subject made of markup is shown as text and runs nothing', async () => {
     const p = await page();
     const dialogs = [];

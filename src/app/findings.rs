@@ -57,6 +57,14 @@ pub fn findings() -> Html {
 fn finding_item(finding: &Finding, scenario: &Scenario) -> Html {
     let (icon, spoken) = severity_mark(finding.severity);
     let links = finding.certs.iter().map(|tp| {
+        // A finding may name a certificate nobody supplied (an enrollment's missing one): then
+        // there is no card to go to, only the thumbprint to show.
+        let supplied = scenario.certificates.iter().any(|c| &c.facts.thumbprint == tp);
+        if !supplied {
+            return html! {
+                <code class="cert-ref" title="not among the supplied certificates">{ tp.to_string() }</code>
+            };
+        }
         let anchor = cert_anchor(tp.as_str());
         let target = anchor.clone();
         let go = Callback::from(move |e: MouseEvent| {

@@ -20,7 +20,8 @@ use super::summary::Summary;
 #[function_component(App)]
 pub fn app() -> Html {
     let state = use_reducer(|| State::new(browser::now()));
-    let dragging = use_state(|| false);
+    // `_eq`: dragover fires many times a second; only a change re-renders.
+    let dragging = use_state_eq(|| false);
     use_page_listeners(state.dispatcher(), dragging.setter());
 
     let has_files = !state.workspace.files().is_empty() || !state.loading.is_empty();
@@ -94,8 +95,11 @@ fn use_page_listeners(dispatch: UseReducerDispatcher<State>, dragging: UseStateS
                         && let Some(data) = drag.data_transfer()
                     {
                         data.set_drop_effect("copy");
+                        // Only files get the overlay (not text dragged within the page).
+                        if data.types().includes(&"Files".into(), 0) {
+                            set.set(true);
+                        }
                     }
-                    set.set(true);
                 },
             ));
             let set = dragging.clone();
