@@ -15,7 +15,9 @@
 //! * [`scenario`] is the typed model the engine judges;
 //! * [`engine`] is pure: a scenario in, a [`engine::Trace`] out;
 //! * [`report`] and [`graph`] present a trace; the CLI (`imecert`) and the web app are thin
-//!   shells over the same calls.
+//!   shells over the same calls;
+//! * [`share`] carries a scenario in a link (and redacts it), [`export`] makes the artefacts
+//!   for tickets (SVG, Mermaid, Markdown, JSON, link).
 #![forbid(unsafe_code)]
 
 #[cfg(target_arch = "wasm32")]

@@ -28,7 +28,8 @@ pub fn subject_label(scenario: &Scenario, trace: &Trace) -> Option<String> {
 
 /// `imecert-5c9a3e71-8d2f-4b6a-9e1c-7f3a5b9d2e4c-2026-11-24.md`. Only ASCII letters, digits, `-`,
 /// `_` and `.` survive from the subject (everything else becomes `-`), so the name is valid on
-/// every file system and cannot climb out of a folder.
+/// every file system and cannot climb out of a folder. For a redacted export, pass the redacted
+/// scenario ([`crate::share::redact_scenario`]), or the name gives the device away.
 pub fn export_file_name(scenario: &Scenario, kind: ExportKind) -> String {
     let trace = crate::engine::evaluate(scenario);
     let subject = subject_label(scenario, &trace)

@@ -116,10 +116,10 @@ pub(crate) fn replace_words(text: &str, pairs: &[(String, String)]) -> String {
     let mut i = 0;
     while let Some(rest) = text.get(i..) {
         let Some(c) = rest.chars().next() else { break };
-        let hit = sorted.iter().find(|(needle, _)| {
-            rest.starts_with(needle.as_str())
-                && !glued_before(text, i)
-                && !glued_after(text, i + needle.len())
+        // Only word starts can begin a match: test the needles there alone.
+        let at_word_start = !glued_before(text, i);
+        let hit = sorted.iter().filter(|_| at_word_start).find(|(needle, _)| {
+            rest.starts_with(needle.as_str()) && !glued_after(text, i + needle.len())
         });
         match hit {
             Some((needle, with)) => {
