@@ -268,7 +268,7 @@ fn freshness_decision(scenario: &Scenario) -> String {
 
 fn describe_age(age: i64) -> String {
     if age < 0 {
-        format!("{} in the future", format_duration(-age))
+        format!("{} in the future", format_duration(age.saturating_neg()))
     } else {
         format!("{} ago", format_duration(age))
     }

@@ -469,3 +469,16 @@ fn log_evidence_disagreement() {
         "Find 0 agrees with via none"
     );
 }
+
+#[test]
+fn absurd_metadata_times_do_not_overflow() {
+    let mut s = scenario(vec![m1()]);
+    meta(&mut s, &m1(), 0);
+    for at in [i64::MIN, i64::MAX] {
+        if let Some(m) = s.registry.cert_metadata.as_mut() {
+            m.validated_at = MetadataTime::Readable { at: UtcTime(at) };
+        }
+        let tr = evaluate(&s);
+        assert!(!tr.node(Freshness).unwrap().decision.is_empty());
+    }
+}
