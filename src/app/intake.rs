@@ -74,11 +74,11 @@ pub fn intake(props: &IntakeProps) -> Html {
     html! {
         <section class={classes!("drop-zone", props.compact.then_some("compact"))} aria-labelledby="intake-title">
             <h2 class="drop-title" id="intake-title">
-                { if props.compact { "Add more files" } else { "Drop files anywhere on this page" } }
+                { if props.compact { "Add more files" } else { "Add the device's files" } }
             </h2>
             if !props.compact {
                 <p class="muted small">
-                    { "Certificates (.cer, .crt, .pem, .p7b), PKCS#12 files (.pfx, .p12) with their password, registry exports (.reg) of the Enrollments and IntuneManagementExtension keys, and collector bundles (.json). Several at once or one by one." }
+                    { "Drop them anywhere on this page, choose them, or paste certificate text. Certificates (.cer, .crt, .pem, .p7b), PKCS#12 files (.pfx, .p12) with their password, registry exports (.reg) of the Enrollments and IntuneManagementExtension keys, and collector bundles (.json). Several at once or one by one." }
                 </p>
             }
             <p class="privacy" data-testid="privacy">
@@ -94,6 +94,13 @@ pub fn intake(props: &IntakeProps) -> Html {
                     hidden=true aria-label="Choose files to inspect" onchange={picked} />
                 <span class="muted small">{ "or paste PEM/base64 text anywhere (Ctrl+V)" }</span>
             </div>
+            if !props.compact {
+                <p class="muted small">
+                    { "No export yet? On the device, run the read-only collector script as administrator: " }
+                    <a href="collect-imecert.ps1" download="collect-imecert.ps1">{ "collect-imecert.ps1" }</a>
+                    { " writes one bundle file with the certificates, the registry keys and the agent's log lines." }
+                </p>
+            }
             <details class="paste-box">
                 <summary>{ "Paste certificate text" }</summary>
                 <label for="paste-text" class="small">{ "PEM blocks or bare base64 of a certificate or PKCS#7" }</label>

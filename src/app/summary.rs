@@ -85,7 +85,7 @@ pub fn summary() -> Html {
         <section class={classes!("panel", "summary", tone)} id="answer" tabindex="-1" aria-labelledby="answer-title">
             <h2 id="answer-title">{ "Answer" }</h2>
             <div aria-live="polite" aria-atomic="true">
-                <p class="outcome" data-testid="outcome">{ sentence }</p>
+                <p class={classes!("outcome", judgement.is_none().then_some("empty"))} data-testid="outcome">{ sentence }</p>
                 if !holds.is_empty() {
                     <p class="holds" data-testid="holds">{ holds }</p>
                 }
