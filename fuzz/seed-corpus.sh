@@ -10,7 +10,7 @@ cd "$(dirname "$0")"
 fx=../tests/fixtures
 out=seeds
 rm -rf "$out"
-mkdir -p "$out"/{sniff,pem,x509,pkcs7,pkcs12,reg,bundle,log,pipeline}
+mkdir -p "$out"/{sniff,pem,x509,pkcs7,pkcs12,reg,bundle,log,pipeline,share}
 
 copy() { # target files...
     local target=$1
@@ -62,4 +62,27 @@ join "$p/bad.bin" "$fx"/bad/truncated.cer "$fx"/bad/not-a-cert.pem "$fx"/reg/gar
     "$fx"/bundles/bad-entries.json
 join "$p/guids.bin" "$fx"/certs/guid-bare.cer "$fx"/certs/guid-longform.cer "$fx"/certs/guid-malformed.cer \
     "$fx"/certs/m3-account-b.cer "$fx"/certs/m7-device-mismatch.cer "$fx"/reg/meta-ticks.reg
+
+# Share links of fixture sets, made by the CLI, and each link's inflated payload (the share target
+# also reads its input as a payload; see src/lib.rs).
+(cd .. && cargo build --quiet --bin imecert)
+imecert=../target/debug/imecert
+link() { # name imecert-arguments...
+    local name=$1
+    shift
+    "$imecert" --format link --at 2026-11-24T10:00:00Z --password 'Passw0rd!' "$@" >"$out/share/$name.link" || true
+    python3 - "$out/share/$name.link" "$out/share/$name.payload" <<'PY'
+import base64, sys, zlib
+text = open(sys.argv[1]).read().strip().split("=", 1)[1]
+packed = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+open(sys.argv[2], "wb").write(zlib.decompress(packed, -15))
+PY
+}
+link m1-m2 "$fx"/certs/m1.cer "$fx"/certs/m2.cer "$fx"/reg/full-m1.reg "$fx"/logs/IntuneManagementExtension.log
+link m1-meta "$fx"/certs/m1.cer "$fx"/reg/meta-m1-2h.reg "$fx"/reg/enr-m1.reg --flighted b7e3c1a4-2f6d-4e8b-9a1c-3d5e7f9b1c2d
+link bundle "$fx"/bundles/sample.json
+link redacted --redact "$fx"/certs/m0.cer "$fx"/certs/m3-account-b.cer "$fx"/certs/markup-subject.cer "$fx"/reg/enr-ref-user.reg
+link guids "$fx"/certs/guid-bare.cer "$fx"/certs/guid-longform.cer "$fx"/certs/guid-malformed.cer --gateway any \
+    --reject "$(python3 -c 'import hashlib,sys; print(hashlib.sha1(open(sys.argv[1],"rb").read()).hexdigest())' "$fx"/certs/guid-bare.cer)"
+link empty "$fx"/bad/empty.cer
 du -sh "$out"/*
