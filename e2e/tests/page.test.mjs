@@ -3,6 +3,7 @@
 // laptop and phone width, light and dark, saved under target/e2e/ for people to look at.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { AxeBuilder } from '@axe-core/playwright';
 import {
@@ -47,6 +48,8 @@ describe('the page', () => {
     assert.match(csp, /script-src 'self' 'wasm-unsafe-eval' 'sha256-[A-Za-z0-9+/]+=*'/);
     assert.ok(!csp.includes('__TRUNK_LOADER_HASH__'));
     assert.ok(!csp.includes('unsafe-inline'));
+    // The collector script the page links to ships with it.
+    assert.ok(existsSync(join(DIST, 'collect-imecert.ps1')));
     // Every asset URL is relative, so the site works under any sub-path.
     for (const url of html.matchAll(/(?:href|src)="([^"]+)"/g)) {
       assert.ok(url[1].startsWith('./'), `absolute asset URL ${url[1]}`);
