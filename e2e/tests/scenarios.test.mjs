@@ -200,11 +200,15 @@ describe('decision scenarios in the page', () => {
     await pfx.locator('.wrong-password').waitFor();
     assert.match(await pfx.locator('[data-testid="pfx-message"]').textContent(), /Wrong password/);
     assert.match(await pfx.locator('[data-testid="file-status"]').textContent(), /wrong password/);
+    // The field has focus again, ready for the next try.
+    await p.waitForFunction(() => document.activeElement?.dataset.testid === 'pfx-password');
 
     await field.fill(MANIFEST_PFX_PASSWORD);
     await field.press('Enter');
     await pfx.locator(`section.cert[data-thumbprint="${M1}"]`).waitFor();
     assert.equal(await pfx.locator('[data-testid="pfx-password"]').count(), 0);
+    // Focus moved to the opened card, not lost on the page.
+    assert.equal(await p.evaluate(() => document.activeElement?.dataset.fileName), 'm1-aes256.pfx');
     assert.equal(await pfx.locator(`section.cert[data-thumbprint="${M1}"] [data-testid="key"]`).inputValue(), 'present');
     assert.match(await outcome(p), new RegExp(`^The agent uses certificate ${short(M1)}`));
     // The password went nowhere: not in the URL, not in the page.

@@ -3,6 +3,7 @@
 
 use yew::prelude::*;
 
+use super::browser::focus_by_id;
 use super::bundle_view::BundleView;
 use super::cert_view::CertView;
 use super::format::human_size;
@@ -32,7 +33,29 @@ fn status_badge(status: &FileStatus, certs: usize) -> (String, &'static str) {
 
 #[function_component(FileCard)]
 pub fn file_card(props: &FileCardProps) -> Html {
-    let Some(app) = use_app() else {
+    let app = use_app();
+    // When a password opens the file its field goes away: move focus to the card, which now
+    // shows the certificates, instead of dropping it on the page.
+    let locked_now = app
+        .as_ref()
+        .and_then(|a| a.workspace.file(props.id))
+        .is_some_and(|f| {
+            matches!(
+                f.status,
+                FileStatus::NeedsPassword | FileStatus::WrongPassword
+            )
+        });
+    let was_locked = use_mut_ref(|| false);
+    {
+        let card_id = format!("file-{}", props.id.0);
+        use_effect_with(locked_now, move |locked| {
+            let before = std::mem::replace(&mut *was_locked.borrow_mut(), *locked);
+            if before && !*locked {
+                focus_by_id(&card_id);
+            }
+        });
+    }
+    let Some(app) = app else {
         return html! {};
     };
     let Some(file) = app.workspace.file(props.id) else {
