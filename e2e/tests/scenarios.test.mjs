@@ -175,6 +175,20 @@ describe('decision scenarios in the page', () => {
     assert.match(await missing.locator('.cert-ref').first().textContent(), /^[0-9A-F]{40}$/);
   });
 
+  test('a collector bundle: its device and time on the card, its collection time one click away', async () => {
+    const p = await page();
+    await pickFiles(p, 'bundles/sample.json');
+    const bundle = card(p, 'sample.json');
+    assert.match(await bundle.locator('[data-testid="bundle-info"]').textContent(),
+      /DESKTOP-1234.*collected 2026-11-24 09:58 UTC/);
+    assert.ok((await bundle.locator('section.cert').count()) > 0, 'the bundle\'s certificates are listed');
+    await p.click('[data-testid="use-collected-at"]');
+    assert.equal(await p.textContent('[data-testid="evaluated-at-utc"]'), '2026-11-24T09:58:12Z');
+    assert.equal(await p.inputValue('#evaluated-at'), '2026-11-24T09:58:12');
+    assert.equal(await p.locator('[data-testid="use-collected-at"]').count(), 0);
+    assert.match(await outcome(p), /^The agent /);
+  });
+
   test('a subject made of markup is shown as text and runs nothing', async () => {
     const p = await page();
     const dialogs = [];
