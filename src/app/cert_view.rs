@@ -14,6 +14,7 @@ use super::format::{
 use super::state::Action;
 use super::use_app;
 use crate::ingest::x509::ExtensionView;
+use crate::intune;
 use crate::scenario::{KeyPresence, Store};
 use crate::workspace::FileId;
 
@@ -107,6 +108,11 @@ pub fn cert_view(props: &CertViewProps) -> Html {
     let store_now = store_value(&cert.store);
     let key_now = key_value(cert.private_key);
     let others = details.standard.len() + details.unknown.len();
+    // Labels nobody has confirmed go one click away, so the ones that matter stand out.
+    let (main_oids, unverified): (Vec<&ExtensionView>, Vec<&ExtensionView>) = details
+        .intune
+        .iter()
+        .partition(|e| intune::lookup(&e.oid).is_none_or(|info| info.label_verified));
 
     html! {
         <section class="cert" id={first.then(|| cert_anchor(&thumbprint))} tabindex="-1"
@@ -155,9 +161,15 @@ pub fn cert_view(props: &CertViewProps) -> Html {
                     </select>
                 </div>
             </div>
-            if !details.intune.is_empty() {
-                <h5 class="small">{ "Intune and Entra extensions" }</h5>
-                <ul class="ext-list" data-testid="intune-oids">{ for details.intune.iter().map(extension_row) }</ul>
+            if !main_oids.is_empty() {
+                <h5>{ "Intune and Entra extensions" }</h5>
+                <ul class="ext-list" data-testid="intune-oids">{ for main_oids.iter().map(|e| extension_row(e)) }</ul>
+            }
+            if !unverified.is_empty() {
+                <details class="more">
+                    <summary>{ format!("{} more Intune extensions (labels unverified)", unverified.len()) }</summary>
+                    <ul class="ext-list">{ for unverified.iter().map(|e| extension_row(e)) }</ul>
+                </details>
             }
             if others > 0 {
                 <details class="more">
@@ -184,8 +196,9 @@ pub fn cert_view(props: &CertViewProps) -> Html {
 fn extension_row(ext: &ExtensionView) -> Html {
     // The account ID is what makes an MDM certificate: make it easy to find.
     let key = ext.oid == ACCOUNT_ID_OID;
+    let meaning = intune::lookup(&ext.oid).map(|info| info.meaning);
     html! {
-        <li class={classes!(key.then_some("key-oid"))}>
+        <li class={classes!(key.then_some("key-oid"))} title={meaning}>
             <span class="ext-label">
                 <span class="ext-name">{ &ext.name }</span>
                 <span class="ext-oid">{ &ext.oid }{ if ext.critical { " (critical)" } else { "" } }</span>

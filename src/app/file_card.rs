@@ -93,6 +93,9 @@ pub fn file_card(props: &FileCardProps) -> Html {
                         wrong={matches!(file.status, FileStatus::WrongPassword)}
                         busy={app.is_unlocking(id)} />
                 }
+                if file.bundle.is_some() || !file.log_events.is_empty() {
+                    <BundleView id={id} />
+                }
                 if !file.problems.is_empty() {
                     <ul class="card-problems" data-testid="file-problems">
                         { for file.problems.iter().map(|p| html! { <li>{ p }</li> }) }
@@ -101,9 +104,6 @@ pub fn file_card(props: &FileCardProps) -> Html {
                 { for (0..file.certs.len()).map(|index| html! {
                     <CertView key={index} file={id} index={index} />
                 }) }
-                if file.bundle.is_some() || !file.log_events.is_empty() {
-                    <BundleView id={id} />
-                }
                 if file.registry.is_some() {
                     <RegView id={id} />
                 }
