@@ -25,7 +25,7 @@ pub fn now() -> UtcTime {
 }
 
 /// Offers `text` as a file download (the report). Nothing leaves the browser: the file is built
-/// from a `blob:` URL of this page and revoked right after the click.
+/// from a `blob:` URL of this page, revoked a minute after the click.
 pub fn download_text(file_name: &str, mime: &str, text: &str) -> Result<(), AppError> {
     let doc = document()?;
     let parts = Array::of1(&JsValue::from_str(text));
@@ -49,7 +49,11 @@ pub fn download_text(file_name: &str, mime: &str, text: &str) -> Result<(), AppE
     if appended.is_ok() {
         let _ = body.remove_child(&anchor);
     }
-    let _ = Url::revoke_object_url(&url);
+    // Some browsers read the blob only after the click returns: free it a minute later.
+    gloo_timers::callback::Timeout::new(60_000, move || {
+        let _ = Url::revoke_object_url(&url);
+    })
+    .forget();
     Ok(())
 }
 
