@@ -6,7 +6,8 @@ use js_sys::{Array, Function, Promise, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    Blob, BlobPropertyBag, CssStyleSheet, Document, HtmlAnchorElement, HtmlElement, Url,
+    Blob, BlobPropertyBag, CssStyleSheet, Document, HtmlAnchorElement, HtmlElement,
+    ScrollIntoViewOptions, ScrollLogicalPosition, Url,
 };
 
 use super::error::{AppError, js_detail};
@@ -90,6 +91,17 @@ pub fn focus_by_id(id: &str) {
     element.scroll_into_view();
     if let Some(html) = element.dyn_ref::<HtmlElement>() {
         let _ = html.focus();
+    }
+}
+
+/// Scrolls just enough to show the element with this id (the node detail under the graph),
+/// without moving focus or jumping when it is already in view.
+pub fn reveal_by_id(id: &str) {
+    let Ok(doc) = document() else { return };
+    if let Some(element) = doc.get_element_by_id(id) {
+        let options = ScrollIntoViewOptions::new();
+        options.set_block(ScrollLogicalPosition::Nearest);
+        element.scroll_into_view_with_scroll_into_view_options(&options);
     }
 }
 

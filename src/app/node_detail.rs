@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use super::browser::focus_by_id;
+use super::browser::{focus_by_id, reveal_by_id};
 use super::format::cert_anchor;
 use super::state::Action;
 use super::use_app;
@@ -13,7 +13,15 @@ use crate::scenario::Scenario;
 
 #[function_component(NodeDetail)]
 pub fn node_detail() -> Html {
-    let Some(app) = use_app() else {
+    let app = use_app();
+    // Bring a newly picked node's detail into view (it sits under a tall drawing).
+    let selected = app.as_ref().and_then(|a| a.selected_node);
+    use_effect_with(selected, |selected| {
+        if selected.is_some() {
+            reveal_by_id("node-detail");
+        }
+    });
+    let Some(app) = app else {
         return html! {};
     };
     let (Some(judgement), Some(node)) = (app.judgement.clone(), app.selected_node) else {
@@ -45,7 +53,7 @@ pub fn node_detail() -> Html {
         },
     };
     html! {
-        <div class="node-detail" aria-live="polite" data-testid="node-detail" data-node-detail={node.as_str()}>
+        <div class="node-detail" id="node-detail" aria-live="polite" data-testid="node-detail" data-node-detail={node.as_str()}>
             <h3>
                 { node.title() }
                 <span class={classes!("state-chip", if taken { "taken" } else { "not-taken" })}>
