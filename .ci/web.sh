@@ -87,5 +87,5 @@ cargo test --locked --target wasm32-unknown-unknown --lib app::
 cargo test --locked --target wasm32-unknown-unknown --test web
 
 say "Playwright end-to-end tests (node --test)"
-(cd e2e && node --test --test-concurrency=1 tests/)
+(cd e2e && node --test --test-concurrency=1 tests/*.test.mjs)
 echo "screenshots: target/e2e/"
