@@ -185,6 +185,7 @@ impl Workspace {
             file.fail(message);
         } else {
             read_into(&mut file, bytes, passwords);
+            cap_problems(&mut file);
         }
         self.files.push(file);
         id
@@ -270,6 +271,7 @@ impl Workspace {
             file.status = FileStatus::Read;
             file.problems.clear();
             read_pkcs12(file, &bytes, &[password]);
+            cap_problems(file);
         }
         Some(&file.status)
     }
@@ -700,10 +702,58 @@ fn settle(file: &mut LoadedFile) {
         let message = if file.problems.is_empty() {
             format!("{}: no certificates found", file.name)
         } else {
-            file.problems.join("; ")
+            capped(&file.problems, &file.name).join("; ")
         };
         file.fail(message);
     } else if !file.problems.is_empty() {
         file.status = FileStatus::Partial;
+    }
+}
+
+/// Keeps the first [`limits::MAX_LISTED_PROBLEMS`] problems and says how many more there were.
+/// Runs once, when a file has been read.
+fn cap_problems(file: &mut LoadedFile) {
+    if file.problems.len() > limits::MAX_LISTED_PROBLEMS {
+        file.problems = capped(&file.problems, &file.name);
+    }
+}
+
+/// The first [`limits::MAX_LISTED_PROBLEMS`] problems, and a line counting the rest.
+fn capped(problems: &[String], name: &str) -> Vec<String> {
+    let listed = limits::MAX_LISTED_PROBLEMS;
+    let mut out: Vec<String> = problems.iter().take(listed).cloned().collect();
+    let more = problems.len().saturating_sub(listed);
+    if more > 0 {
+        out.push(format!("{name}: {more} more problem(s) not listed"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Thousands of broken PEM blocks in one small file: the first problems are listed, the rest
+    /// counted, and the report stays small (it grew by about 170 bytes per 60-byte block).
+    #[test]
+    fn a_file_of_countless_broken_entries_lists_a_few() {
+        let block = "-----BEGIN CERTIFICATE-----AAAA-----END CERTIFICATE-----\n";
+        let count = 5_000;
+        let mut workspace = Workspace::new();
+        workspace.add_file("many.pem", block.repeat(count).as_bytes(), &[]);
+        let file = &workspace.files()[0];
+        assert_eq!(file.problems.len(), limits::MAX_LISTED_PROBLEMS + 1);
+        let more = count - limits::MAX_LISTED_PROBLEMS;
+        assert_eq!(
+            file.problems.last().map(String::as_str),
+            Some(format!("many.pem: {more} more problem(s) not listed").as_str())
+        );
+        let errors = workspace.errors();
+        assert_eq!(errors.len(), 1);
+        assert!(
+            errors[0].message.len() < 20_000,
+            "{}",
+            errors[0].message.len()
+        );
     }
 }

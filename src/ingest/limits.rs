@@ -15,6 +15,12 @@ pub const MAX_STREAMED_FILE: usize = 1024 * MIB;
 /// Anything that is not recognised: read only to say what it is not.
 pub const MAX_UNKNOWN_FILE: usize = 1024 * MIB;
 
+/// At most this many problems are listed per file (the rest are counted in one more line). A
+/// hostile file of a few hundred KB can hold hundreds of thousands of broken entries (a PKCS#7
+/// bundle of empty certificates, PEM blocks without base64); listing each turned 600 KB into a
+/// 50 MB report and a page too long to use.
+pub const MAX_LISTED_PROBLEMS: usize = 50;
+
 /// The limit for a kind.
 pub fn limit_for(kind: FileKind) -> usize {
     match kind {
