@@ -21,6 +21,13 @@
 //! assert_eq!(share::decode_link(&url), Ok(scenario));
 //! assert!(matches!(share::decode_link("#v2=AAAA"), Err(share::ShareError::UnsupportedVersion { .. })));
 //! ```
+//!
+//! Links are hostile input like files are, so the same lints as in `ingest` hold here: no
+//! `unwrap`, `expect` or `[index]` outside tests.
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
 
 mod codec;
 mod error;
