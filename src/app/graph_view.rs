@@ -106,6 +106,7 @@ pub fn graph_view() -> Html {
             <h2 id="graph-title">{ "Decision flow" }</h2>
             <p class="graph-help muted small">
                 { "The path the agent takes is highlighted; dimmed branches were not taken. Select a step (click, or Tab then Enter) to see which certificates it considered and why each was kept or dropped." }
+                <span class="phone-only">{ " On a small screen, scroll the drawing sideways for Part 2, or read the steps below it." }</span>
             </p>
             <div class="graph-wrap" ref={wrapper} onclick={on_click} onkeydown={on_key} data-testid="graph">
                 { Html::from_html_unchecked(AttrValue::from(svg.as_str().to_owned())) }
