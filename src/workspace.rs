@@ -4,6 +4,11 @@
 //! Every file becomes a [`LoadedFile`] with a status; a file that cannot be read is an entry in
 //! [`Workspace::errors`], never a reason to stop judging the others.
 
+mod save;
+mod shared;
+
+pub use save::{MAX_SAVED_REGISTRY_BYTES, SavedBundle, SavedRegistry, registry_texts};
+
 use std::collections::BTreeMap;
 
 use serde::Serialize;

@@ -43,6 +43,12 @@ pub use parser::{BadLine, MAX_LISTED_BAD_LINES, RegParser, RegSummary, parse_reg
 pub use state::{MAX_KEPT_KEYS, MAX_KEPT_VALUE_LINE_BYTES, RegistryState};
 pub use value::RegValue;
 
+/// A whole export as text, whatever encoding it came in (BOM dropped): what a scenario bundle
+/// stores, since JSON holds text and regedit writes UTF-16.
+pub fn decode_text(bytes: &[u8]) -> String {
+    decode::decode_prefix(bytes).0
+}
+
 /// Whether the first bytes of a file are a registry export header (in any of the encodings the
 /// parser reads). For choosing a reader by content rather than by file name.
 pub fn looks_like_reg(bytes: &[u8]) -> bool {
