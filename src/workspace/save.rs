@@ -101,8 +101,40 @@ impl Workspace {
         assumptions: &Assumptions,
         registry: &BTreeMap<FileId, SavedRegistry>,
     ) -> SavedBundle {
+        let texts = self
+            .files
+            .iter()
+            .filter_map(|f| match registry.get(&f.id) {
+                Some(SavedRegistry::Texts(list)) => Some(list.iter().cloned()),
+                _ => None,
+            })
+            .flatten()
+            .collect();
+        let last_bundle = self
+            .files
+            .iter()
+            .filter_map(|f| f.bundle.as_ref())
+            .next_back();
+        let bundle = BundleOut {
+            schema: BUNDLE_SCHEMA,
+            collected_at: last_bundle.and_then(|b| b.collected_at),
+            device: last_bundle.and_then(|b| b.device.clone()),
+            certificates: self.saved_certificates(),
+            registry: texts,
+            logs: saved_logs(&self.log_events()),
+            ime_version: last_bundle.and_then(|b| b.ime_version.clone()),
+            assumptions: assumptions_json(evaluated_at, assumptions),
+        };
+        SavedBundle {
+            bundle,
+            left_out: self.left_out_of_bundle(registry),
+        }
+    }
+
+    /// What [`Workspace::to_bundle`] cannot save, one sentence per file: locked PKCS#12 files,
+    /// unreadable files, and registry texts that were not kept. The page shows it before saving.
+    pub fn left_out_of_bundle(&self, registry: &BTreeMap<FileId, SavedRegistry>) -> Vec<String> {
         let mut left_out = Vec::new();
-        let mut texts = Vec::new();
         for file in &self.files {
             match &file.status {
                 FileStatus::NeedsPassword | FileStatus::WrongPassword => left_out.push(format!(
@@ -115,32 +147,18 @@ impl Workspace {
                 FileStatus::Read | FileStatus::Partial => {}
             }
             match registry.get(&file.id) {
-                Some(SavedRegistry::Texts(list)) => texts.extend(list.iter().cloned()),
-                Some(SavedRegistry::TooBig { bytes }) => left_out.push(format!(
-                    "{}: its registry text ({} MB) is too big to save; at most {} MB is kept",
-                    file.name,
-                    bytes.div_ceil(1024 * 1024),
-                    MAX_SAVED_REGISTRY_BYTES / (1024 * 1024)
-                )),
+                Some(SavedRegistry::TooBig { bytes }) => left_out.push(too_big(&file.name, *bytes)),
+                None if file.registry.is_some() && file.size > MAX_SAVED_REGISTRY_BYTES => {
+                    left_out.push(too_big(&file.name, file.size));
+                }
                 None if file.registry.is_some() => left_out.push(format!(
                     "{}: its registry text was not kept, so its keys are not saved",
                     file.name
                 )),
-                None => {}
+                _ => {}
             }
         }
-        let last_bundle = self.files.iter().filter_map(|f| f.bundle.as_ref()).next_back();
-        let bundle = BundleOut {
-            schema: BUNDLE_SCHEMA,
-            collected_at: last_bundle.and_then(|b| b.collected_at),
-            device: last_bundle.and_then(|b| b.device.clone()),
-            certificates: self.saved_certificates(),
-            registry: texts,
-            logs: saved_logs(&self.log_events()),
-            ime_version: last_bundle.and_then(|b| b.ime_version.clone()),
-            assumptions: assumptions_json(evaluated_at, assumptions),
-        };
-        SavedBundle { bundle, left_out }
+        left_out
     }
 
     /// One entry per certificate and store, in supply order; the same certificate from two
@@ -174,6 +192,14 @@ impl Workspace {
         }
         out.into_iter().map(|(_, _, entry)| entry).collect()
     }
+}
+
+fn too_big(name: &str, bytes: usize) -> String {
+    format!(
+        "{name}: its registry text ({} MB) is too big to save; at most {} MB is kept",
+        bytes.div_ceil(1024 * 1024),
+        MAX_SAVED_REGISTRY_BYTES / (1024 * 1024)
+    )
 }
 
 /// The agent runs as SYSTEM: the two stores it searches are SYSTEM's. Whose any other store
@@ -485,6 +511,12 @@ mod tests {
             registry_texts(file, &oversized),
             Some(SavedRegistry::TooBig { bytes }) if bytes == MAX_SAVED_REGISTRY_BYTES + 1
         ));
+        // The page parses exports this big as they stream in and never holds their text.
+        let streamed = big.left_out_of_bundle(&BTreeMap::new()).join("\n");
+        assert!(
+            streamed.contains("big.reg: its registry text (5 MB) is too big"),
+            "{streamed}"
+        );
     }
 
     #[test]
