@@ -340,7 +340,7 @@ impl Reader {
             Some(format) => self.format = Some(format),
             None => {
                 self.fatal = Some(Fatal::NotExport {
-                    first_text: line.text.chars().take(32).collect(),
+                    first_text: quoted_start(line.text),
                 })
             }
         }
@@ -348,9 +348,11 @@ impl Reader {
 
     fn check_unfinished_first_line(&mut self, pending: &str) {
         let t = pending.trim_matches(is_padding);
-        if t.len() > HEADER_V5.len() {
+        // Also wait for all the characters the message quotes, so that it does not depend on
+        // where a chunk happened to end (non-ASCII text passes the byte length sooner).
+        if t.len() > HEADER_V5.len() && t.chars().nth(QUOTED_CHARS - 1).is_some() {
             self.fatal = Some(Fatal::NotExport {
-                first_text: t.chars().take(32).collect(),
+                first_text: quoted_start(t),
             });
         }
     }
@@ -365,6 +367,20 @@ impl Reader {
             });
         }
     }
+}
+
+/// How many characters of a refused first line the error quotes.
+const QUOTED_CHARS: usize = 32;
+
+/// The start of a refused first line as quoted: its first [`QUOTED_CHARS`] characters without
+/// padding, the same whether the line was complete or still arriving.
+fn quoted_start(text: &str) -> String {
+    let start: String = text
+        .trim_start_matches(is_padding)
+        .chars()
+        .take(QUOTED_CHARS)
+        .collect();
+    start.trim_end_matches(is_padding).to_string()
 }
 
 /// `1 MiB`, `512 bytes`.

@@ -244,6 +244,29 @@ fn a_large_file_without_line_ends_is_refused_early() {
     );
 }
 
+/// A refused first line is quoted the same however the file arrives. Found by fuzzing: with
+/// Windows-1252 dashes the start passed the header's byte length early, and a chunked read
+/// quoted a shorter start than a whole one.
+#[test]
+fn a_refused_first_line_is_quoted_the_same_in_any_chunking() {
+    let bytes =
+        b"W\x97\x91\x9b\x99ws Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE]\r\n";
+    let whole = parse_chunked(bytes, usize::MAX).0.unwrap_err();
+    for chunk in [1, 2, 3, 5, 8, 13, 64] {
+        assert_eq!(
+            parse_chunked(bytes, chunk).0.unwrap_err(),
+            whole,
+            "chunk size {chunk}"
+        );
+    }
+    assert!(
+        whole.to_string().contains(
+            "but starts with \"W\u{2014}\u{2018}\u{203A}\u{2122}ws Registry Editor Version\""
+        ),
+        "{whole}"
+    );
+}
+
 #[test]
 fn a_file_that_fails_changes_nothing() {
     let mut state = RegistryState::new();
