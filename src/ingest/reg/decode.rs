@@ -198,19 +198,25 @@ impl Decoder {
                 None => self.odd_byte = Some(first),
             }
         }
-        let mut pairs = rest.chunks_exact(2);
-        for pair in &mut pairs {
-            if let [a, b] = pair {
-                let (high, low) = if big_endian { (*a, *b) } else { (*b, *a) };
-                if high == 0 && low < 0x80 && self.high_surrogate.is_none() {
-                    out.push(low);
-                } else {
-                    self.push_unit(u16::from_be_bytes([high, low]), &mut out);
-                }
+        out.reserve(rest.len() / 2);
+        let mut at = 0;
+        loop {
+            if self.high_surrogate.is_none() {
+                at += push_ascii_units(rest.get(at..).unwrap_or_default(), big_endian, &mut out);
+            }
+            let Some(&[a, b]) = rest.get(at..at + 2) else {
+                break;
+            };
+            at += 2;
+            let (high, low) = if big_endian { (a, b) } else { (b, a) };
+            if high == 0 && low < 0x80 && self.high_surrogate.is_none() {
+                out.push(low);
+            } else {
+                self.push_unit(u16::from_be_bytes([high, low]), &mut out);
             }
         }
-        if let Some(odd) = pairs.remainder().first() {
-            self.odd_byte = Some(*odd);
+        if rest.len() % 2 == 1 {
+            self.odd_byte = rest.last().copied();
         }
         // Only whole characters were written, so this is valid UTF-8.
         let text = String::from_utf8(out)
@@ -347,6 +353,35 @@ impl Decoder {
     }
 }
 
+/// Copies the leading run of ASCII UTF-16 units (four at a time: one 64-bit test per four
+/// characters, as nearly all of a `.reg` file is ASCII) to `out`; returns the bytes consumed.
+fn push_ascii_units(bytes: &[u8], big_endian: bool, out: &mut Vec<u8>) -> usize {
+    // Per unit: the high byte must be 0 and the low byte below 0x80.
+    let non_ascii: u64 = if big_endian {
+        0x80FF_80FF_80FF_80FF
+    } else {
+        0xFF80_FF80_FF80_FF80
+    };
+    let mut taken = 0;
+    for block in bytes.chunks_exact(8) {
+        let Ok(units) = <[u8; 8]>::try_from(block) else {
+            break;
+        };
+        if u64::from_le_bytes(units) & non_ascii != 0 {
+            break;
+        }
+        let [a, b, c, d, e, f, g, h] = units;
+        let ascii = if big_endian {
+            [b, d, f, h]
+        } else {
+            [a, c, e, g]
+        };
+        out.extend_from_slice(&ascii);
+        taken += 8;
+    }
+    taken
+}
+
 fn unit_of(a: u8, b: u8, big_endian: bool) -> u16 {
     if big_endian {
         u16::from_be_bytes([a, b])
@@ -450,6 +485,43 @@ mod tests {
             let (got, enc, ok) = decode_in_chunks(&bytes, chunk);
             assert_eq!(got, text, "chunk size {chunk}");
             assert_eq!(enc, Some(RegEncoding::Utf16Le { bom: true }));
+            assert!(ok);
+        }
+    }
+
+    #[test]
+    fn long_ascii_runs_between_other_characters_decode_in_any_chunking() {
+        // Runs of 0 to 20 ASCII characters around non-ASCII ones, surrogate pairs and a DEL, so
+        // the four-at-a-time path starts and stops at every offset and chunk boundary.
+        let mut text = String::from("Windows Registry Editor Version 5.00\r\n");
+        for run in 0..=20 {
+            text.push_str(&"abcdefghijklmnopqrstu"[..run]);
+            text.push(['é', '😀', '\u{7F}', '€'][run % 4]);
+        }
+        let le = utf16le(&text, true);
+        let be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        for chunk in (1..=19).chain([64, 4096]) {
+            let (got, enc, ok) = decode_in_chunks(&le, chunk);
+            assert_eq!(got, text, "LE, chunk size {chunk}");
+            assert_eq!(enc, Some(RegEncoding::Utf16Le { bom: true }));
+            assert!(ok);
+            let (got, enc, ok) = decode_in_chunks(&be, chunk);
+            assert_eq!(got, text, "BE, chunk size {chunk}");
+            assert_eq!(enc, Some(RegEncoding::Utf16Be { bom: true }));
+            assert!(ok);
+        }
+    }
+
+    #[test]
+    fn a_high_surrogate_before_an_ascii_run_becomes_a_replacement_character() {
+        let mut bytes = vec![0xFF, 0xFE, 0x3D, 0xD8];
+        bytes.extend("ABCDEFGHIJ".encode_utf16().flat_map(u16::to_le_bytes));
+        for chunk in 1..=12 {
+            let (got, _, ok) = decode_in_chunks(&bytes, chunk);
+            assert_eq!(got, "\u{FFFD}ABCDEFGHIJ", "chunk size {chunk}");
             assert!(ok);
         }
     }
