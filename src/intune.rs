@@ -250,13 +250,32 @@ pub fn guid_shape_label(shape: GuidShape) -> &'static str {
 
 /// Upper-case hex pairs separated by spaces: `04 10 A1`.
 pub fn hex_spaced(bytes: &[u8]) -> String {
-    let pairs: Vec<String> = bytes.iter().map(|b| format!("{b:02X}")).collect();
-    pairs.join(" ")
+    let mut text = String::with_capacity(bytes.len() * 3);
+    for (i, byte) in bytes.iter().enumerate() {
+        if i > 0 {
+            text.push(' ');
+        }
+        push_hex_upper(&mut text, *byte);
+    }
+    text
 }
 
 /// Upper-case hex without separators, as digests and thumbprints are shown.
 pub fn hex_compact(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02X}")).collect()
+    let mut text = String::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        push_hex_upper(&mut text, *byte);
+    }
+    text
+}
+
+/// Two upper-case hex digits, written in place: a certificate's extension rows are mostly hex,
+/// and a `format!` per byte was a measurable part of decoding one (see BENCHMARKS.md).
+fn push_hex_upper(text: &mut String, byte: u8) {
+    for nibble in [byte >> 4, byte & 0x0F] {
+        let digit = char::from_digit(u32::from(nibble), 16).unwrap_or('0');
+        text.push(digit.to_ascii_uppercase());
+    }
 }
 
 /// An extension value as text, with a note on how it was encoded or what is odd about it.
@@ -513,6 +532,21 @@ mod tests {
             GuidValue::Decoded { guid, shape } => (guid.to_string(), shape),
             GuidValue::Malformed { raw_hex } => panic!("malformed: {raw_hex}"),
         }
+    }
+
+    #[test]
+    fn hex_is_upper_case_pairs_spaced_or_compact() {
+        assert_eq!(
+            hex_spaced(&[0x04, 0x10, 0xA1, 0x00, 0xFF]),
+            "04 10 A1 00 FF"
+        );
+        assert_eq!(hex_compact(&[0x04, 0x10, 0xA1, 0x00, 0xFF]), "0410A100FF");
+        assert_eq!(hex_spaced(&[]), "");
+        assert_eq!(hex_compact(&[]), "");
+        let all: Vec<u8> = (0..=255).collect();
+        let expected: Vec<String> = all.iter().map(|b| format!("{b:02X}")).collect();
+        assert_eq!(hex_spaced(&all), expected.join(" "));
+        assert_eq!(hex_compact(&all), expected.concat());
     }
 
     #[test]

@@ -170,6 +170,11 @@ fn add_body_text(block: &mut OpenBlock, text: &str, number: usize) {
         return;
     }
     block.body_started = true;
+    // The usual line is pure base64: one pass over its bytes, copied whole.
+    if text.bytes().all(|b| is_base64_char(char::from(b))) {
+        block.body.push_str(text);
+        return;
+    }
     if block.problem.is_none()
         && let Some(bad) = text
             .chars()
@@ -250,7 +255,10 @@ fn numbered_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
             return None;
         }
         number += 1;
-        let (line, next) = match rest.find(['\r', '\n']) {
+        // Line ends are ASCII, so a byte search finds them (a `char` search decodes every
+        // character and was most of the time spent on a PEM file).
+        let end = rest.bytes().position(|b| b == b'\r' || b == b'\n');
+        let (line, next) = match end {
             Some(at) => {
                 let line = rest.get(..at).unwrap_or("");
                 let after = rest.get(at..).unwrap_or("");

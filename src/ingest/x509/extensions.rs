@@ -20,11 +20,12 @@ pub(super) struct ExtensionLists {
     pub unknown: Vec<ExtensionView>,
 }
 
-pub(super) fn extension_views(extensions: &[X509Extension<'_>]) -> ExtensionLists {
+/// `oids` holds each extension's dotted OID, in the same order (computed once by the caller).
+pub(super) fn extension_views(extensions: &[X509Extension<'_>], oids: &[String]) -> ExtensionLists {
     let mut lists = ExtensionLists::default();
     let mut intune_rows: Vec<(usize, ExtensionView)> = Vec::new();
-    for ext in extensions {
-        let oid = ext.oid.to_id_string();
+    for (ext, oid) in extensions.iter().zip(oids) {
+        let oid = oid.clone();
         let repeated = extensions
             .iter()
             .filter(|other| other.oid == ext.oid)
@@ -188,7 +189,7 @@ fn render_standard(oid: &str, ext: &X509Extension<'_>) -> Result<String, Option<
                 .accessdescs
                 .iter()
                 .map(|desc| {
-                    let method = match desc.access_method.to_id_string().as_str() {
+                    let method = match super::dotted(&desc.access_method).as_str() {
                         "1.3.6.1.5.5.7.48.1" => "OCSP".to_string(),
                         "1.3.6.1.5.5.7.48.2" => "CA Issuers".to_string(),
                         other => other.to_string(),
@@ -201,7 +202,7 @@ fn render_standard(oid: &str, ext: &X509Extension<'_>) -> Result<String, Option<
         ParsedExtension::CertificatePolicies(policies) => {
             let ids: Vec<String> = policies
                 .iter()
-                .map(|p| match p.policy_id.to_id_string().as_str() {
+                .map(|p| match super::dotted(&p.policy_id).as_str() {
                     "2.5.29.32.0" => "All Issuance Policies (2.5.29.32.0)".to_string(),
                     other => other.to_string(),
                 })
@@ -247,7 +248,7 @@ fn eku(value: &[u8]) -> Option<String> {
     let rendered: Vec<String> = oids
         .iter()
         .map(|oid| {
-            let id = oid.to_id_string();
+            let id = super::dotted(oid);
             match eku_name(&id) {
                 Some(name) => format!("{name} ({id})"),
                 None => id,
@@ -307,9 +308,9 @@ fn general_name(name: &GeneralName<'_>) -> String {
         GeneralName::URI(uri) => format!("URL={uri}"),
         GeneralName::IPAddress(bytes) => format!("IP Address={}", ip_address(bytes)),
         GeneralName::DirectoryName(dn) => format!("Directory Address={}", windows_dn(dn)),
-        GeneralName::RegisteredID(oid) => format!("Registered ID={}", oid.to_id_string()),
+        GeneralName::RegisteredID(oid) => format!("Registered ID={}", super::dotted(oid)),
         GeneralName::OtherName(oid, value) => {
-            let id = oid.to_id_string();
+            let id = super::dotted(oid);
             match (id.as_str(), other_name_text(value)) {
                 ("1.3.6.1.4.1.311.20.2.3", Some(upn)) => {
                     format!("Other Name: Principal Name={upn}")
@@ -344,7 +345,7 @@ fn ip_address(bytes: &[u8]) -> String {
 }
 
 fn lower_hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    intune::hex_compact(bytes).to_ascii_lowercase()
 }
 
 #[cfg(test)]

@@ -23,7 +23,7 @@ pub fn windows_dn(name: &X509Name<'_>) -> String {
 }
 
 fn attribute(attr: &AttributeTypeAndValue<'_>) -> String {
-    let oid = attr.attr_type().to_id_string();
+    let oid = super::dotted(attr.attr_type());
     let key = match windows_key(&oid) {
         Some(key) => key.to_string(),
         None => format!("OID.{oid}"),
