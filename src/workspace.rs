@@ -16,7 +16,7 @@ use serde::Serialize;
 use crate::engine::{self, Trace};
 use crate::ingest::bundle::{BundleAssumptions, read_bundle};
 use crate::ingest::log::{LogScanner, scan_lines};
-use crate::ingest::reg::{RegSummary, RegistryState};
+use crate::ingest::reg::{RegError, RegSummary, RegistryState};
 use crate::ingest::sniff::{FileKind, sniff};
 use crate::ingest::x509::{CertDetails, DecodedCert, decode_certificate};
 use crate::ingest::{InputError, limits, pem, pkcs7, pkcs12};
@@ -101,6 +101,11 @@ impl LoadedFile {
         self.status = FileStatus::Failed {
             message: message.into(),
         };
+    }
+
+    /// The registry facts of this file alone (the scenario combines every export in order).
+    pub fn registry_facts(&self) -> Option<RegistryFacts> {
+        self.registry_state.as_ref().map(RegistryState::facts)
     }
 
     /// The error entry this file contributes to the report, if any.
@@ -212,8 +217,6 @@ impl Workspace {
 
     /// Streams a `.reg` export in chunks (the CLI reads huge exports this way; memory stays flat).
     pub fn add_registry_stream<R: std::io::Read>(&mut self, name: &str, mut reader: R) -> FileId {
-        let id = self.next_id();
-        let mut file = LoadedFile::new(id, name, 0, FileKind::Registry);
         let mut state = RegistryState::new();
         let mut parser = state.parser();
         let mut buf = vec![0u8; 1 << 16];
@@ -229,12 +232,25 @@ impl Workspace {
                 Err(e) => break Some(e),
             }
         };
-        file.size = size;
         let result = parser.finish();
         match read_error {
-            Some(e) => file.fail(format!("{name}: could not be read: {e}")),
-            None => apply_reg_result(&mut file, result, state),
+            Some(e) => self.add_failed(name, format!("{name}: could not be read: {e}")),
+            None => self.add_registry_parsed(name, size, state, result),
         }
+    }
+
+    /// Adds a `.reg` export that the caller parsed itself, chunk by chunk (the web app feeds a
+    /// [`RegistryState::parser`] between frames so a big export never blocks the page).
+    pub fn add_registry_parsed(
+        &mut self,
+        name: &str,
+        size: usize,
+        state: RegistryState,
+        result: Result<RegSummary, RegError>,
+    ) -> FileId {
+        let id = self.next_id();
+        let mut file = LoadedFile::new(id, name, size, FileKind::Registry);
+        apply_reg_result(&mut file, result, state);
         self.files.push(file);
         id
     }
@@ -667,7 +683,7 @@ fn read_text(file: &mut LoadedFile, bytes: &[u8]) {
 
 fn apply_reg_result(
     file: &mut LoadedFile,
-    result: Result<RegSummary, crate::ingest::reg::RegError>,
+    result: Result<RegSummary, RegError>,
     state: RegistryState,
 ) {
     let name = file.name.clone();

@@ -11,6 +11,9 @@ use gloo_file::futures::read_as_bytes;
 use wasm_bindgen_futures::spawn_local;
 use yew::Callback;
 
+use crate::ingest::reg::{RegError, RegSummary, RegistryState};
+use crate::ingest::sniff::{FileKind, sniff};
+
 use super::error::AppError;
 use super::state::Action;
 
@@ -67,10 +70,13 @@ async fn read_one(file: gloo_file::File, dispatch: &Callback<Action>) {
     let ticket = (big || slow_to_open).then(|| NEXT_TICKET.fetch_add(1, Ordering::Relaxed));
     let result = match ticket {
         Some(ticket) if big => read_in_slices(&file, &name, size, ticket, dispatch).await,
-        _ => read_as_bytes(&file).await.map_err(|e| AppError::FileRead {
-            name: name.clone(),
-            detail: e.to_string(),
-        }),
+        _ => read_as_bytes(&file)
+            .await
+            .map(Loaded::Bytes)
+            .map_err(|e| AppError::FileRead {
+                name: name.clone(),
+                detail: e.to_string(),
+            }),
     };
     if let (Some(ticket), true) = (ticket, slow_to_open && !big) {
         // Opening a PKCS#12 file derives keys (up to 600,000 PBKDF2 rounds): show its card as
@@ -84,9 +90,15 @@ async fn read_one(file: gloo_file::File, dispatch: &Callback<Action>) {
         gloo_timers::future::TimeoutFuture::new(30).await;
     }
     match result {
-        Ok(bytes) => dispatch.emit(Action::AddFile {
+        Ok(Loaded::Bytes(bytes)) => dispatch.emit(Action::AddFile {
             name,
             bytes: bytes.into(),
+        }),
+        Ok(Loaded::Registry { state, result }) => dispatch.emit(Action::AddParsedRegistry {
+            name,
+            size: usize::try_from(size).unwrap_or(usize::MAX),
+            state: Box::new(state),
+            result,
         }),
         Err(error) => dispatch.emit(Action::AddFailed {
             name,
@@ -105,41 +117,79 @@ fn is_pkcs12_name(name: &str) -> bool {
     lower.ends_with(".pfx") || lower.ends_with(".p12")
 }
 
-/// Reads a big file slice by slice, reporting progress after each slice.
+/// What a big read produced: bytes for the workspace to decode, or a registry export already
+/// parsed slice by slice.
+enum Loaded {
+    Bytes(Vec<u8>),
+    Registry {
+        state: RegistryState,
+        result: Result<RegSummary, RegError>,
+    },
+}
+
+/// Reads a big file slice by slice, reporting progress after each slice. A registry export (the
+/// usual big file) is fed to the core's streaming parser as the slices arrive, so neither reading
+/// nor parsing ever blocks the page for long and memory stays flat.
 async fn read_in_slices(
     file: &gloo_file::File,
     name: &str,
     size: u64,
     ticket: u32,
     dispatch: &Callback<Action>,
-) -> Result<Vec<u8>, AppError> {
+) -> Result<Loaded, AppError> {
     dispatch.emit(Action::LoadStarted {
         ticket,
         name: name.to_string(),
         size,
     });
-    let mut bytes = Vec::new();
-    let mut offset = 0u64;
-    loop {
-        if offset >= size {
-            return Ok(bytes);
-        }
-        let end = offset.saturating_add(SLICE).min(size);
-        match read_as_bytes(&file.slice(offset, end)).await {
-            Ok(chunk) => {
-                bytes.extend_from_slice(&chunk);
+    let read_error = |e: gloo_file::FileReadError| AppError::FileRead {
+        name: name.to_string(),
+        detail: e.to_string(),
+    };
+    let first_end = SLICE.min(size);
+    let first = read_as_bytes(&file.slice(0, first_end))
+        .await
+        .map_err(read_error)?;
+    dispatch.emit(Action::LoadProgress {
+        ticket,
+        done: first_end,
+    });
+    if sniff(name, &first) == FileKind::Registry {
+        let mut state = RegistryState::new();
+        let result = {
+            let mut parser = state.parser();
+            parser.feed(&first);
+            drop(first);
+            let mut offset = first_end;
+            while offset < size {
+                let end = offset.saturating_add(SLICE).min(size);
+                let chunk = read_as_bytes(&file.slice(offset, end))
+                    .await
+                    .map_err(read_error)?;
+                parser.feed(&chunk);
                 offset = end;
                 dispatch.emit(Action::LoadProgress {
                     ticket,
                     done: offset,
                 });
             }
-            Err(e) => {
-                return Err(AppError::FileRead {
-                    name: name.to_string(),
-                    detail: e.to_string(),
-                });
-            }
-        }
+            parser.finish()
+        };
+        return Ok(Loaded::Registry { state, result });
     }
+    let mut bytes = first;
+    let mut offset = first_end;
+    while offset < size {
+        let end = offset.saturating_add(SLICE).min(size);
+        let chunk = read_as_bytes(&file.slice(offset, end))
+            .await
+            .map_err(read_error)?;
+        bytes.extend_from_slice(&chunk);
+        offset = end;
+        dispatch.emit(Action::LoadProgress {
+            ticket,
+            done: offset,
+        });
+    }
+    Ok(Loaded::Bytes(bytes))
 }

@@ -9,6 +9,7 @@
 //! waits for its password, its bytes), which is skipped when the state is serialised: a share
 //! link carries the judged facts, never file contents.
 
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
@@ -17,9 +18,12 @@ use zeroize::Zeroizing;
 
 use crate::engine::NodeId;
 use crate::guid::Guid;
-use crate::scenario::{Assumptions, GatewayRule, GatewayVerdict, KeyPresence, Store, Thumbprint};
+use crate::ingest::reg::{RegError, RegSummary, RegistryState};
+use crate::scenario::{
+    Assumptions, GatewayRule, GatewayVerdict, KeyPresence, Scenario, Store, Thumbprint,
+};
 use crate::utc::UtcTime;
-use crate::workspace::{CertTarget, FileId, Judgement, Workspace};
+use crate::workspace::{CertTarget, FileId, Judgement, SavedRegistry, Workspace, registry_texts};
 
 /// A file still being read from disk (big files are read in chunks, with a progress bar).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -54,6 +58,17 @@ pub struct State {
     /// The verdict on the current files and assumptions; `None` until a file is supplied.
     #[serde(skip)]
     pub judgement: Option<Rc<Judgement>>,
+    /// The scenario of the share link being viewed (`#v1=…`); files added join it.
+    #[serde(skip)]
+    pub shared: Option<Rc<Scenario>>,
+    /// Why the share link in the address could not be opened.
+    #[serde(skip)]
+    pub link_error: Option<String>,
+    /// "Redact before sharing": the link and every export use pseudonyms.
+    pub redact: bool,
+    /// The registry text of each file, kept for "Save scenario" (the workspace keeps facts).
+    #[serde(skip)]
+    pub saved_registry: Rc<BTreeMap<FileId, SavedRegistry>>,
 }
 
 /// Every change the page can make.
@@ -62,6 +77,13 @@ pub enum Action {
     AddFile {
         name: String,
         bytes: Rc<[u8]>,
+    },
+    /// A registry export the loader parsed slice by slice.
+    AddParsedRegistry {
+        name: String,
+        size: usize,
+        state: Box<RegistryState>,
+        result: Result<RegSummary, RegError>,
     },
     /// Text pasted onto the page or into the paste box.
     AddText {
@@ -116,6 +138,11 @@ pub enum Action {
     },
     SelectNode(Option<NodeId>),
     Notify(Option<String>),
+    /// A share link from the address (`#v1=…`): replaces what the page shows.
+    OpenLink(String),
+    /// Leaves the shared view (and dismisses a link error).
+    LeaveShared,
+    SetRedact(bool),
 }
 
 /// The handle components get from the context: the state and its dispatcher.
@@ -134,6 +161,10 @@ impl State {
             notice: None,
             workspace: Rc::new(Workspace::new()),
             judgement: None,
+            shared: None,
+            link_error: None,
+            redact: false,
+            saved_registry: Rc::default(),
         }
     }
 
@@ -142,7 +173,16 @@ impl State {
         match action {
             Action::AddFile { name, bytes } => {
                 let id = Rc::make_mut(&mut self.workspace).add_file(&name, &bytes, &[]);
+                self.keep_registry_text(id, &bytes);
                 self.adopt_bundle_assumptions(id);
+            }
+            Action::AddParsedRegistry {
+                name,
+                size,
+                state,
+                result,
+            } => {
+                Rc::make_mut(&mut self.workspace).add_registry_parsed(&name, size, *state, result);
             }
             Action::AddText { text } => {
                 if text.trim().is_empty() {
@@ -186,6 +226,7 @@ impl State {
                 Rc::make_mut(&mut self.workspace).unlock(id, password.as_str());
             }
             Action::Remove(id) => {
+                Rc::make_mut(&mut self.saved_registry).remove(&id);
                 self.unlocking.retain(|u| *u != id.0);
                 Rc::make_mut(&mut self.workspace).remove(id);
             }
@@ -229,6 +270,12 @@ impl State {
                 self.notice = message;
                 return false;
             }
+            Action::OpenLink(fragment) => return self.open_link(&fragment),
+            Action::LeaveShared => return self.leave_shared(),
+            Action::SetRedact(redact) => {
+                self.redact = redact;
+                return false;
+            }
         }
         true
     }
@@ -250,7 +297,13 @@ impl State {
 
     /// Judges the files under the current assumptions (no verdict while there are no files).
     pub fn rejudge(&mut self) {
-        self.judgement = if self.workspace.files().is_empty() {
+        self.judgement = if let Some(shared) = &self.shared {
+            Some(Rc::new(self.workspace.judge_with_shared(
+                shared,
+                self.evaluated_at,
+                self.assumptions.clone(),
+            )))
+        } else if self.workspace.files().is_empty() {
             None
         } else {
             Some(Rc::new(
@@ -258,6 +311,17 @@ impl State {
                     .judge(self.evaluated_at, self.assumptions.clone()),
             ))
         };
+    }
+
+    /// Keeps the registry text a new file carries, for "Save scenario".
+    fn keep_registry_text(&mut self, id: FileId, bytes: &[u8]) {
+        if let Some(text) = self
+            .workspace
+            .file(id)
+            .and_then(|f| registry_texts(f, bytes))
+        {
+            Rc::make_mut(&mut self.saved_registry).insert(id, text);
+        }
     }
 
     /// Whether a PKCS#12 file is being opened right now.
@@ -291,6 +355,11 @@ impl PartialEq for State {
             (None, None) => true,
             _ => false,
         };
+        let same_shared = match (&self.shared, &other.shared) {
+            (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        };
         Rc::ptr_eq(&self.workspace, &other.workspace)
             && same_judgement
             && self.evaluated_at == other.evaluated_at
@@ -300,6 +369,10 @@ impl PartialEq for State {
             && self.unlocking == other.unlocking
             && self.pasted == other.pasted
             && self.notice == other.notice
+            && same_shared
+            && self.link_error == other.link_error
+            && self.redact == other.redact
+            && Rc::ptr_eq(&self.saved_registry, &other.saved_registry)
     }
 }
 
