@@ -1,8 +1,8 @@
 //! A `.reg` export on its card: the Intune enrollments and the IME cert-picker metadata found,
 //! how many other keys were only counted, and the lines that could not be read.
 //!
-//! The workspace exposes the parsed facts of all exports together (later files win), so with one
-//! export the lists are that file's own; with several they say they are combined.
+//! Each card lists its own file's facts; the decision uses all exports combined in the order
+//! given (later files win, deletions delete), which the card says when there are several.
 
 use yew::prelude::*;
 
@@ -32,9 +32,9 @@ pub fn reg_view(props: &RegViewProps) -> Html {
         .iter()
         .filter(|f| f.registry.is_some())
         .count();
-    let facts = app.workspace.registry_facts();
+    let facts = file.registry_facts().unwrap_or_default();
     let heading = if exports > 1 {
-        "Found in the registry exports (combined in the order given)"
+        "Found in this export (the decision combines all exports in the order given)"
     } else {
         "Found in this export"
     };
