@@ -25,17 +25,22 @@ pub fn now() -> UtcTime {
     UtcTime((js_sys::Date::now() / 1000.0).floor() as i64)
 }
 
-/// Offers `text` as a file download (the report). Nothing leaves the browser: the file is built
-/// from a `blob:` URL of this page, revoked a minute after the click.
+/// Offers `text` as a file download (the report, the exports). Nothing leaves the browser: the
+/// file is built from a `blob:` URL of this page, revoked a minute after the click.
 pub fn download_text(file_name: &str, mime: &str, text: &str) -> Result<(), AppError> {
-    let doc = document()?;
     let parts = Array::of1(&JsValue::from_str(text));
     let options = BlobPropertyBag::new();
     options.set_type(mime);
     let blob = Blob::new_with_str_sequence_and_options(&parts, &options)
         .map_err(|e| AppError::Download(js_detail(&e)))?;
+    download_blob(file_name, &blob)
+}
+
+/// Offers a blob (e.g. the PNG picture of the graph) as a file download, as [`download_text`].
+pub fn download_blob(file_name: &str, blob: &Blob) -> Result<(), AppError> {
+    let doc = document()?;
     let url =
-        Url::create_object_url_with_blob(&blob).map_err(|e| AppError::Download(js_detail(&e)))?;
+        Url::create_object_url_with_blob(blob).map_err(|e| AppError::Download(js_detail(&e)))?;
     let anchor: HtmlAnchorElement = doc
         .create_element("a")
         .map_err(|e| AppError::Download(js_detail(&e)))?

@@ -13,8 +13,8 @@ pub enum AppError {
     /// The browser could not read a dropped or picked file.
     #[error("the browser could not read {name}: {detail}")]
     FileRead { name: String, detail: String },
-    /// Building or starting the report download failed.
-    #[error("the report could not be downloaded: {0}")]
+    /// Building or starting a download (report, export, saved scenario) failed.
+    #[error("the download could not be started: {0}")]
     Download(String),
     /// The graph's style sheet could not be installed (a very old browser).
     #[error("the graph's styles could not be applied: {0}")]
@@ -24,6 +24,9 @@ pub enum AppError {
         "copying to the clipboard is not allowed here ({0}); select the text and copy it by hand"
     )]
     Clipboard(String),
+    /// The graph could not be drawn as a PNG picture (canvas or image decoding refused).
+    #[error("the PNG picture of the graph could not be made ({0}); download the SVG instead")]
+    Picture(String),
 }
 
 /// The message of a JavaScript error value, for the variants above.

@@ -9,12 +9,16 @@
 //! `intake` is the drop zone, picker and paste box; `summary`, `findings`, `graph_view`,
 //! `node_detail` and `steps` show the verdict; `file_list`, `file_card`, `cert_view`,
 //! `password_field`, `reg_view` and `bundle_view` show the inputs; `assumptions`, `number_field`, `flighted` and
-//! `overrides` edit the agent profile.
+//! `overrides` edit the agent profile. `share_panel` copies the share link and exports (with
+//! `raster` for the PNG) and saves the scenario as a bundle; `share_link` opens `#v1=…` links
+//! from the address and `shared_banner` says when the page shows one; `collector` offers the
+//! collector script.
 
 pub mod assumptions;
 pub mod browser;
 pub mod bundle_view;
 pub mod cert_view;
+pub mod collector;
 pub mod error;
 pub mod file_card;
 pub mod file_list;
@@ -28,8 +32,12 @@ pub mod node_detail;
 pub mod number_field;
 pub mod overrides;
 pub mod password_field;
+pub mod raster;
 pub mod reg_view;
 pub mod root;
+pub mod share_link;
+pub mod share_panel;
+pub mod shared_banner;
 pub mod state;
 pub mod steps;
 pub mod summary;

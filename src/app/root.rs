@@ -8,11 +8,15 @@ use yew::prelude::*;
 
 use super::assumptions::Assumptions;
 use super::browser;
+use super::collector::Collector;
 use super::file_list::FileList;
 use super::findings::Findings;
 use super::graph_view::GraphView;
 use super::intake::Intake;
 use super::loader::{files_of, read_files};
+use super::share_link::use_share_link;
+use super::share_panel::SharePanel;
+use super::shared_banner::SharedBanner;
 use super::state::{Action, AppHandle, State};
 use super::summary::Summary;
 
@@ -23,8 +27,10 @@ pub fn app() -> Html {
     // `_eq`: dragover fires many times a second; only a change re-renders.
     let dragging = use_state_eq(|| false);
     use_page_listeners(state.dispatcher(), dragging.setter());
+    use_share_link(state.dispatcher());
 
-    let has_files = !state.workspace.files().is_empty() || !state.loading.is_empty();
+    let has_files =
+        !state.workspace.files().is_empty() || !state.loading.is_empty() || state.shared.is_some();
     let notice = state.notice.clone().map(|text| {
         let dispatch = state.dispatcher();
         let close = Callback::from(move |_| dispatch.dispatch(Action::Notify(None)));
@@ -47,13 +53,16 @@ pub fn app() -> Html {
             </header>
             <div class="layout">
                 <main class="main-column" id="main">
+                    <SharedBanner />
                     <Intake compact={has_files} />
                     <Summary />
                     if state.judgement.is_some() {
                         <Findings />
                         <GraphView />
+                        <SharePanel />
                     }
                     <FileList />
+                    <Collector />
                 </main>
                 <aside class="side-panel panel" aria-labelledby="assumptions-title">
                     <Assumptions />

@@ -9,6 +9,7 @@ use super::format::report_file_name;
 use super::state::Action;
 use super::use_app;
 use crate::engine::Severity;
+use crate::export::{ExportKind, ExportOptions, export};
 use crate::report::{outcome_sentence, stable_sentence};
 use crate::workspace::FileStatus;
 
@@ -68,7 +69,12 @@ pub fn summary() -> Html {
         let j = j.clone();
         let app = app.clone();
         Callback::from(move |_: MouseEvent| {
-            let json = j.report().to_json();
+            // "Redact before sharing" (the share panel) applies to the report too.
+            let options = ExportOptions {
+                redact: app.redact,
+                base_url: String::new(),
+            };
+            let json = export(&j, ExportKind::Json, &options).unwrap_or_default();
             let name = report_file_name(j.trace.evaluated_at);
             if let Err(error) = download_text(&name, "application/json", &json) {
                 app.dispatch(Action::Notify(Some(error.to_string())));
