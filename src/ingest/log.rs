@@ -13,6 +13,8 @@ use crate::utc::UtcTime;
 
 /// A record longer than this is skipped (and counted): real ones are a few hundred bytes.
 const MAX_RECORD: usize = 64 * 1024;
+/// A kept message is cut to this many characters, the ellipsis included.
+const MAX_MESSAGE_CHARS: usize = 300;
 
 /// What a log scan saw.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -180,10 +182,15 @@ fn parse_record(record: &str, source: &str) -> Option<LogEvent> {
     let kind = classify(message)?;
     let (at, time_is_local) =
         parse_cmtrace_time(attributes).map_or((None, true), |(t, local)| (Some(t), local));
-    let mut text: String = message.trim().chars().take(300).collect();
-    if text.len() < message.trim().len() {
-        text.push('…');
-    }
+    let message = message.trim();
+    let text: String = if message.chars().nth(MAX_MESSAGE_CHARS).is_some() {
+        // Cut one character earlier to make room for the ellipsis.
+        let mut cut: String = message.chars().take(MAX_MESSAGE_CHARS - 1).collect();
+        cut.push('…');
+        cut
+    } else {
+        message.to_string()
+    };
     Some(LogEvent {
         at,
         time_is_local,
@@ -344,6 +351,27 @@ mod tests {
         assert_eq!(summary.records, 1);
         assert_eq!(events.len(), 1);
         assert_eq!(events[0].at.unwrap().to_rfc3339(), "2026-01-02T08:00:00Z");
+    }
+
+    /// Found by fuzzing: a long message was cut to 300 characters and then given an ellipsis,
+    /// one more than the 300 a `LogEvent` promises.
+    #[test]
+    fn long_messages_are_cut_to_300_characters_with_the_ellipsis() {
+        let long = format!("Set MdmDeviceCertificate : {TP} {}", "é".repeat(400));
+        let events = scan_lines("x.log", [long.as_str()]);
+        let message = &events[0].message;
+        assert_eq!(message.chars().count(), MAX_MESSAGE_CHARS);
+        assert!(message.ends_with("é…"), "{message}");
+        let exact: String = format!("Set MdmDeviceCertificate : {TP} ")
+            .chars()
+            .chain(std::iter::repeat('x'))
+            .take(MAX_MESSAGE_CHARS)
+            .collect();
+        let events = scan_lines("x.log", [exact.as_str()]);
+        assert_eq!(
+            events[0].message, exact,
+            "exactly 300 characters are kept whole"
+        );
     }
 
     #[test]
