@@ -57,8 +57,9 @@ else
   DEBIAN_FRONTEND=noninteractive apt-get install -y nodejs npm
 fi
 
-say "npm ci (e2e: playwright-core, @axe-core/playwright)"
+say "npm ci (e2e: playwright-core, @axe-core/playwright, mermaid)"
 if [ -d e2e/node_modules/playwright-core ] && [ -d e2e/node_modules/@axe-core/playwright ] \
+  && [ -d e2e/node_modules/mermaid ] \
   && [ e2e/node_modules/.package-lock.json -nt e2e/package-lock.json ]; then
   echo "present"
 else

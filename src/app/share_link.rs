@@ -44,7 +44,7 @@ impl State {
             }
             Err(error) => {
                 self.shared = None;
-                self.link_error = Some(format!("This share link could not be opened: {error}."));
+                self.link_error = Some(sentence(&error.to_string()));
             }
         }
         true
@@ -57,6 +57,15 @@ impl State {
         self.link_error = None;
         self.selected_node = None;
         was_shared
+    }
+}
+
+/// A lower-case clause as a sentence: capital first letter, full stop.
+fn sentence(clause: &str) -> String {
+    let mut chars = clause.chars();
+    match chars.next() {
+        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
+        None => String::new(),
     }
 }
 
@@ -173,7 +182,7 @@ mod tests {
         let cases = [
             ("#v1=AAAA", "truncated or damaged"),
             ("#v2=AAAA", "newer version"),
-            ("#v1=", "empty"),
+            ("#v1=", "The share link is empty"),
             (garbage.as_str(), "damaged"),
         ];
         for (link, why) in cases {
