@@ -36,7 +36,7 @@ if [ -x "$wasm_opt" ]; then
   trap 'rm -rf "$tmp"' EXIT
   for f in "$dist"/*.wasm; do
     "$wasm_opt" -Oz "${features[@]}" "$f" -o "$tmp/oz.wasm"
-    "$wasm_opt" --strip-debug "$f" -o "$tmp/stripped.wasm"
+    "$wasm_opt" --strip-debug "${features[@]}" "$f" -o "$tmp/stripped.wasm"
     printf '%-44s %10d %10d\n' "$(basename "$f") names stripped only" \
       "$(wc -c <"$tmp/stripped.wasm")" "$(gz "$tmp/stripped.wasm")"
     printf '%-44s %10d %10d\n' "$(basename "$f") wasm-opt -Oz" \

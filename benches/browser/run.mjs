@@ -2,12 +2,14 @@
 // fixtures) and optionally a release dist/ of the web app on 127.0.0.1, drives the system
 // Chromium headless with playwright-core, and prints the tables BENCHMARKS.md quotes.
 //
-//   node run.mjs [--only decode,pkcs12,reg,pipeline] [--min-time MS] [--app DIST] [--runs N]
-//                [--out FILE]
+//   node run.mjs [--only decode,pkcs12,reg,pipeline,app] [--min-time MS] [--app DIST] [--runs N]
+//                [--profile-drop] [--out FILE]
 //
 // --app DIST also measures the real page: load → interactive drop zone (cold, fresh context
 // each run) and drop of the ten-file scenario → rendered graph, with the longest gap between
-// event-loop turns while the drop is handled.
+// event-loop turns while the drop is handled. --profile-drop records a CPU profile of the last
+// drop (Chrome DevTools protocol) and lists where its main-thread time went (function names
+// need a dist whose wasm keeps its name section).
 import { createServer } from 'node:http';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, normalize, resolve } from 'node:path';
@@ -43,7 +45,9 @@ const PLAN = {
 };
 
 function parseArgs(argv) {
-  const options = { only: null, app: null, runs: 5, out: join(ROOT, 'target', 'bench-browser', 'results.json') };
+  const options = {
+    only: null, app: null, runs: 5, profileDrop: false, out: join(ROOT, 'target', 'bench-browser', 'results.json'),
+  };
   for (let i = 0; i < argv.length; i += 1) {
     const value = () => {
       i += 1;
@@ -56,6 +60,7 @@ function parseArgs(argv) {
       case '--app': options.app = resolve(value()); break;
       case '--runs': options.runs = Number(value()); break;
       case '--out': options.out = resolve(value()); break;
+      case '--profile-drop': options.profileDrop = true; break;
       default: throw new Error(`unknown option ${argv[i]}`);
     }
   }
@@ -91,7 +96,49 @@ function serve(mounts) {
   })));
 }
 
-async function benchApp(browser, url, runs) {
+/** Self time per function (ms) of a DevTools CPU profile, largest first. */
+function selfTimes(profile, top = 25) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const totals = new Map();
+  const deltas = profile.timeDeltas;
+  profile.samples.forEach((id, i) => {
+    const node = byId.get(id);
+    const frame = node.callFrame;
+    const name = `${frame.functionName || '(anonymous)'} ${frame.url ? frame.url.split('/').pop() : ''}`.trim();
+    const ms = (deltas[i + 1] ?? 0) / 1000;
+    totals.set(name, (totals.get(name) ?? 0) + ms);
+  });
+  return [...totals.entries()].sort((a, b) => b[1] - a[1]).slice(0, top)
+    .map(([name, ms]) => ({ name, ms: Math.round(ms * 10) / 10 }));
+}
+
+/** Main-thread time by renderer activity (style, layout, paint, script, …) in a trace. */
+function rendererTimes(trace) {
+  const names = {
+    UpdateLayoutTree: 'style recalculation', Layout: 'layout', Paint: 'paint', PrePaint: 'pre-paint',
+    Layerize: 'layerize', HitTest: 'hit test', FunctionCall: 'script (function calls)',
+    EventDispatch: 'event dispatch', TimerFire: 'timers', FireAnimationFrame: 'animation frames',
+    ParseHTML: 'HTML parsing', 'v8.compile': 'script compile', MinorGC: 'GC', MajorGC: 'GC',
+  };
+  const events = (trace.traceEvents ?? trace).filter((e) => e.ph === 'X' && names[e.name] && e.dur);
+  const main = new Map();
+  for (const e of events) {
+    if (!main.has(e.tid)) main.set(e.tid, 0);
+    main.set(e.tid, main.get(e.tid) + e.dur);
+  }
+  const tid = [...main.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const totals = {};
+  const counts = {};
+  for (const e of events.filter((x) => x.tid === tid)) {
+    const key = names[e.name];
+    totals[key] = (totals[key] ?? 0) + e.dur / 1000;
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return Object.entries(totals).sort((a, b) => b[1] - a[1])
+    .map(([what, ms]) => ({ what, ms: Math.round(ms * 10) / 10, count: counts[what] }));
+}
+
+async function benchApp(browser, url, runs, profileDrop) {
   const files = await Promise.all(PLAN.pipeline.map(async (p) => ({
     name: basename(p), base64: (await readFile(join(FIXTURES, p))).toString('base64'),
   })));
@@ -121,6 +168,14 @@ async function benchApp(browser, url, runs) {
       bytes_transferred: performance.getEntriesByType('resource').reduce((s, r) => s + r.transferSize, 0),
     })));
     await page.fill('#evaluated-at', PLAN.evaluatedAt.replace('Z', '').slice(0, 19));
+    const profiling = profileDrop && run === runs - 1;
+    const cdp = profiling ? await context.newCDPSession(page) : null;
+    if (cdp) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+      await cdp.send('Profiler.start');
+      await browser.startTracing(page, { categories: ['devtools.timeline', 'blink', 'v8'] });
+    }
     drops.push(await page.evaluate(async (list) => {
       const transfer = new DataTransfer();
       for (const f of list) transfer.items.add(new File([Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0))], f.name));
@@ -168,6 +223,11 @@ async function benchApp(browser, url, runs) {
         outcome: document.querySelector('[data-testid="outcome"]')?.textContent.trim().slice(0, 80) ?? null,
       };
     }, files));
+    if (cdp) {
+      const { profile } = await cdp.send('Profiler.stop');
+      drops[drops.length - 1].profile_self_ms = selfTimes(profile);
+      drops[drops.length - 1].renderer_ms = rendererTimes(JSON.parse((await browser.stopTracing()).toString()));
+    }
     if (errors.length) drops[drops.length - 1].page_errors = errors;
     await context.close();
   }
@@ -218,6 +278,13 @@ function report(results) {
     lines.push('', `app, ${loads.length} cold loads: interactive drop zone after ${fmt(median(loads.map((l) => l.interactive_ms)))} (median; each ${loads.map((l) => fmt(l.interactive_ms)).join(', ')})`);
     lines.push(`app, drop of ${drops[0]?.files} files → graph painted: ${fmt(median(drops.map((d) => d.painted_ms)))} (median; each ${drops.map((d) => fmt(d.painted_ms)).join(', ')})`);
     lines.push(`app, longest event-loop gap during the drop: ${fmt(median(drops.map((d) => d.longest_gap_ms)))} median, ${fmt(Math.max(...drops.map((d) => d.longest_gap_ms)))} worst; long tasks (> 50 ms): ${drops.map((d) => d.long_tasks).join(', ')}`);
+    const profiled = drops.find((d) => d.profile_self_ms);
+    if (profiled) {
+      lines.push('app, main-thread self time during the profiled drop (top functions):');
+      for (const { name, ms: t } of profiled.profile_self_ms) lines.push(`  ${String(t).padStart(7)} ms  ${name.slice(0, 110)}`);
+      lines.push('app, main-thread time by activity during the profiled drop (trace; nested events overlap):');
+      for (const { what, ms: t, count } of profiled.renderer_ms) lines.push(`  ${String(t).padStart(7)} ms  ${what} (${count}×)`);
+    }
   }
   return lines.join('\n');
 }
@@ -242,7 +309,7 @@ async function main() {
     const results = await page.evaluate((plan) => window.runBench(plan), { ...PLAN, only: options.only });
     await context.close();
     if (options.app && (!options.only || options.only.includes('app'))) {
-      results.app = await benchApp(browser, `${server.url}app/`, options.runs);
+      results.app = await benchApp(browser, `${server.url}app/`, options.runs, options.profileDrop);
     }
     results.plan = PLAN;
     await mkdir(dirname(options.out), { recursive: true });
