@@ -44,6 +44,7 @@ mod decrypt;
 mod error;
 mod kdf;
 mod oids;
+mod opening;
 mod password;
 mod public_key;
 mod structure;
@@ -60,6 +61,7 @@ pub use kdf::{
     DerivedKey, HashAlg, KdfRequest, KeyDeriver, MAX_KEY_LEN, Pkcs12KeyId, RustCryptoDeriver,
     pkcs12_kdf,
 };
+pub use opening::{Opening, Step};
 pub use password::{Password, candidates};
 pub use structure::Pkcs12File;
 pub use unlock::conclude;

@@ -15,7 +15,7 @@ use super::bags::{self, Bag, KeyBag};
 use super::contents::{self, FoundCert, FoundKey, Pkcs12Contents};
 use super::error::{MAX_TOTAL_ITERATIONS, Pkcs12Error};
 use super::kdf::{DerivedKey, KdfRequest, KeyDeriver};
-use super::password::{self, Password};
+use super::opening::Step;
 use super::public_key::{self, PublicKey};
 use super::structure::{Part, Pkcs12File, Protected};
 
@@ -77,87 +77,28 @@ impl Pkcs12File {
     /// Tries the caller's passwords, then the empty and the absent password, deriving with
     /// `deriver`. The MAC is checked before anything else is derived, so a wrong password costs
     /// the MAC derivation plus, once all have failed, one more to tell a tampered file (a
-    /// password that decrypts the first encrypted part) from a wrong password.
+    /// password that decrypts the first encrypted part) from a wrong password. The steps are
+    /// [`Self::opening`]'s, which the web app drives asynchronously.
     pub fn open_with_passwords(
         &self,
         passwords: &[&str],
         deriver: &dyn KeyDeriver,
     ) -> Result<Pkcs12Contents, Pkcs12Error> {
-        let given = passwords.iter().filter(|p| !p.is_empty()).count();
-        // Refuses over-limit iteration counts before the first derivation.
-        self.derivations()?;
-        let mac_request = self
-            .mac
-            .as_ref()
-            .map(|mac| mac.scheme.request())
-            .transpose()?;
-        let mut failures = Vec::new();
-        let mut mac_failed = Vec::new();
-        for candidate in password::candidates(passwords) {
-            let mac_ok = match (&self.mac, &mac_request) {
-                (Some(mac), Some(request)) => {
-                    let key = deriver.derive(request, &candidate)?;
-                    Some(mac.scheme.verify(&key, &self.auth_safe, &mac.digest))
-                }
-                _ => None,
+        let mut opening = self.opening(passwords)?;
+        loop {
+            let keys = match opening.step() {
+                Step::Derive { password, requests } => requests
+                    .iter()
+                    .map(|request| deriver.derive(request, password))
+                    .collect::<Result<Vec<_>, _>>()?,
+                Step::Done(outcome) => return outcome,
             };
-            if mac_ok == Some(false) {
-                mac_failed.push(candidate);
-                continue;
-            }
-            let keys = self.derive_items(&candidate, deriver)?;
-            match self.finish(mac_ok, &keys) {
-                Ok(contents) => return Ok(contents),
-                // The MAC proves the password; a blank one may have encrypted in the other
-                // blank encoding.
-                Err(error @ Pkcs12Error::CannotDecrypt { .. }) if candidate.is_blank() => {
-                    let other = if candidate.is_absent() {
-                        Password::empty()
-                    } else {
-                        Password::absent()
-                    };
-                    let keys = self.derive_items(&other, deriver)?;
-                    return self.finish(mac_ok, &keys).map_err(|_| error);
-                }
-                Err(error) if mac_ok == Some(true) => return Err(error),
-                Err(error) => failures.push(error),
-            }
+            opening.supply(keys);
         }
-        // Nothing opened. A password that fails the MAC yet decrypts a part means tampering.
-        if let Some(first) = self.protected().first() {
-            for candidate in &mac_failed {
-                let keys = derive_all(&first.scheme.requests(&first.name)?, candidate, deriver)?;
-                if open_item(first, &keys).is_ok() {
-                    return Err(Pkcs12Error::BadMac);
-                }
-            }
-        }
-        failures.extend(
-            mac_failed
-                .iter()
-                .map(|_| Pkcs12Error::WrongPassword { tried: 1 }),
-        );
-        Err(conclude(failures, given))
-    }
-
-    fn derive_items(
-        &self,
-        password: &Password,
-        deriver: &dyn KeyDeriver,
-    ) -> Result<Vec<DerivedKey>, Pkcs12Error> {
-        let mut keys = Vec::new();
-        for item in self.protected() {
-            keys.extend(derive_all(
-                &item.scheme.requests(&item.name)?,
-                password,
-                deriver,
-            )?);
-        }
-        Ok(keys)
     }
 
     /// Decrypts every protected part with its keys, judges the attempt, and links the keys.
-    fn finish(
+    pub(super) fn finish(
         &self,
         mac_ok: Option<bool>,
         item_keys: &[DerivedKey],
@@ -265,6 +206,12 @@ fn without_nested_shrouds(bags: Vec<Bag>) -> Vec<Bag> {
         .collect()
 }
 
+/// Whether `keys` decrypt `item` to well-formed contents (the tamper check of a password that
+/// failed the MAC).
+pub(super) fn opens(item: &Protected<'_>, keys: &[DerivedKey]) -> bool {
+    open_item(item, keys).is_ok()
+}
+
 fn open_item(item: &Protected<'_>, keys: &[DerivedKey]) -> Result<Opened, Failure> {
     let plain = item
         .scheme
@@ -281,18 +228,10 @@ fn open_item(item: &Protected<'_>, keys: &[DerivedKey]) -> Result<Opened, Failur
     }
 }
 
-fn derive_all(
+pub(super) fn check_shapes(
     requests: &[KdfRequest],
-    password: &Password,
-    deriver: &dyn KeyDeriver,
-) -> Result<Vec<DerivedKey>, Pkcs12Error> {
-    requests
-        .iter()
-        .map(|request| deriver.derive(request, password))
-        .collect()
-}
-
-fn check_shapes(requests: &[KdfRequest], derived: &[DerivedKey]) -> Result<(), Pkcs12Error> {
+    derived: &[DerivedKey],
+) -> Result<(), Pkcs12Error> {
     if requests.len() != derived.len() {
         return Err(mismatch(requests.len(), derived.len()));
     }
