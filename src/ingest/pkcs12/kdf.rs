@@ -7,12 +7,12 @@
 
 use std::fmt;
 
-use hmac::digest::core_api::BlockSizeUser;
 use sha1::Sha1;
-use sha2::{Digest, Sha224, Sha256, Sha384, Sha512};
-use zeroize::{Zeroize, Zeroizing};
+use sha2::{Sha224, Sha256, Sha384, Sha512};
+use zeroize::Zeroizing;
 
 use super::error::{MAX_ITERATIONS, Pkcs12Error};
+use super::kdf_run::Pkcs12KdfRun;
 use super::password::Password;
 
 /// Longest key any supported algorithm asks for (an HMAC-SHA-512 key is 64 bytes; PBMAC1 may
@@ -176,6 +176,11 @@ impl DerivedKey {
         DerivedKey(Zeroizing::new(bytes))
     }
 
+    /// Takes an already wiped-on-drop buffer as it is (no copy left behind).
+    pub(super) fn from_zeroizing(bytes: Zeroizing<Vec<u8>>) -> Self {
+        DerivedKey(bytes)
+    }
+
     pub fn as_bytes(&self) -> &[u8] {
         &self.0
     }
@@ -258,59 +263,7 @@ pub fn pkcs12_kdf(
     iterations: u32,
     len: usize,
 ) -> Zeroizing<Vec<u8>> {
-    let id = id as u8;
-    match hash {
-        HashAlg::Sha1 => pkcs12_kdf_with::<Sha1>(password_bmp, salt, id, iterations, len),
-        HashAlg::Sha224 => pkcs12_kdf_with::<Sha224>(password_bmp, salt, id, iterations, len),
-        HashAlg::Sha256 => pkcs12_kdf_with::<Sha256>(password_bmp, salt, id, iterations, len),
-        HashAlg::Sha384 => pkcs12_kdf_with::<Sha384>(password_bmp, salt, id, iterations, len),
-        HashAlg::Sha512 => pkcs12_kdf_with::<Sha512>(password_bmp, salt, id, iterations, len),
-    }
-}
-
-fn pkcs12_kdf_with<D: Digest + BlockSizeUser>(
-    password: &[u8],
-    salt: &[u8],
-    id: u8,
-    iterations: u32,
-    len: usize,
-) -> Zeroizing<Vec<u8>> {
-    let v = D::block_size();
-    let diversifier = vec![id; v];
-    // I = S || P, each repeated to a whole number of v-byte blocks (empty stays empty).
-    // Sized up front: a growing Vec would leave unwiped copies of the password behind.
-    let filled_len = |source: &[u8]| v * source.len().div_ceil(v);
-    let mut input = Zeroizing::new(Vec::with_capacity(filled_len(salt) + filled_len(password)));
-    for source in [salt, password] {
-        input.extend(source.iter().cycle().take(filled_len(source)));
-    }
-    let mut out = Zeroizing::new(Vec::with_capacity(len));
-    while out.len() < len {
-        let mut block = D::new_with_prefix(&diversifier);
-        block.update(input.as_slice());
-        let mut a = block.finalize();
-        for _ in 1..iterations {
-            let next = D::digest(&a);
-            a.as_mut_slice().zeroize();
-            a = next;
-        }
-        let wanted = (len - out.len()).min(a.len());
-        out.extend(a.iter().take(wanted));
-        if out.len() < len {
-            // Each v-byte block of I becomes (I_j + B + 1) mod 2^(8v), B = A repeated to v bytes.
-            let b = Zeroizing::new(a.iter().cycle().take(v).copied().collect::<Vec<u8>>());
-            for chunk in input.chunks_mut(v) {
-                let mut carry = 1u16;
-                for (x, y) in chunk.iter_mut().rev().zip(b.iter().rev()) {
-                    let sum = u16::from(*x) + u16::from(*y) + carry;
-                    *x = sum.to_le_bytes()[0];
-                    carry = sum >> 8;
-                }
-            }
-        }
-        a.as_mut_slice().zeroize();
-    }
-    out
+    Pkcs12KdfRun::new(hash, password_bmp, salt, id, iterations, len).into_bytes()
 }
 
 #[cfg(test)]

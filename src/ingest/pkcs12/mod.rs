@@ -43,6 +43,7 @@ mod contents;
 mod decrypt;
 mod error;
 mod kdf;
+mod kdf_run;
 mod oids;
 mod opening;
 mod password;
@@ -61,6 +62,7 @@ pub use kdf::{
     DerivedKey, HashAlg, KdfRequest, KeyDeriver, MAX_KEY_LEN, Pkcs12KeyId, RustCryptoDeriver,
     pkcs12_kdf,
 };
+pub use kdf_run::Pkcs12KdfRun;
 pub use opening::{Opening, Step};
 pub use password::{Password, candidates};
 pub use structure::Pkcs12File;
