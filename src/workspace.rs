@@ -297,6 +297,52 @@ impl Workspace {
         Some(&file.status)
     }
 
+    /// Adds a PKCS#12 file that the caller opened itself (the web app derives keys
+    /// asynchronously, with WebCrypto, so the page never freezes), with the outcome of
+    /// [`pkcs12::open`] or an equivalent (e.g. driving [`pkcs12::Pkcs12File::opening`]) for no
+    /// passwords. The file is then exactly what [`Self::add_file`] would have made of it.
+    pub fn add_pkcs12_opened(
+        &mut self,
+        name: &str,
+        bytes: &[u8],
+        opened: Result<pkcs12::Pkcs12Contents, pkcs12::Pkcs12Error>,
+    ) -> FileId {
+        let id = self.next_id();
+        let mut file = LoadedFile::new(id, name, bytes.len(), FileKind::Pkcs12);
+        if let Some(message) = limits::check_size(FileKind::Pkcs12, name, bytes.len()) {
+            file.fail(message);
+        } else {
+            apply_pkcs12(&mut file, bytes, opened);
+            cap_problems(&mut file);
+        }
+        self.files.push(file);
+        id
+    }
+
+    /// The bytes of a PKCS#12 file waiting for its password, for a caller that opens it itself
+    /// and hands the outcome to [`Self::unlock_opened`].
+    pub fn locked_pkcs12(&self, id: FileId) -> Option<&[u8]> {
+        self.file(id)?.locked_pkcs12.as_deref()
+    }
+
+    /// [`Self::unlock`] with the outcome of an opening the caller ran on
+    /// [`Self::locked_pkcs12`]'s bytes. Does nothing to a file that is no longer locked (opened
+    /// or removed meanwhile).
+    pub fn unlock_opened(
+        &mut self,
+        id: FileId,
+        opened: Result<pkcs12::Pkcs12Contents, pkcs12::Pkcs12Error>,
+    ) -> Option<&FileStatus> {
+        let file = self.files.iter_mut().find(|f| f.id == id)?;
+        if let Some(bytes) = file.locked_pkcs12.take() {
+            file.status = FileStatus::Read;
+            file.problems.clear();
+            apply_pkcs12(file, &bytes, opened);
+            cap_problems(file);
+        }
+        Some(&file.status)
+    }
+
     pub fn remove(&mut self, id: FileId) {
         self.files.retain(|f| f.id != id);
     }
@@ -603,9 +649,19 @@ fn read_pkcs7(file: &mut LoadedFile, der: &[u8]) {
 }
 
 fn read_pkcs12(file: &mut LoadedFile, bytes: &[u8], passwords: &[&str]) {
+    apply_pkcs12(file, bytes, pkcs12::open(bytes, passwords));
+}
+
+/// Turns the outcome of opening a PKCS#12 file into certificates and a status. A file that wants
+/// a (different) password keeps its bytes for [`Workspace::unlock`] / [`Workspace::unlock_opened`].
+fn apply_pkcs12(
+    file: &mut LoadedFile,
+    bytes: &[u8],
+    opened: Result<pkcs12::Pkcs12Contents, pkcs12::Pkcs12Error>,
+) {
     use pkcs12::Pkcs12Error;
     let name = file.name.clone();
-    match pkcs12::open(bytes, passwords) {
+    match opened {
         Ok(contents) => {
             for (i, cert) in contents.certs.into_iter().enumerate() {
                 match decode_certificate(&cert.der) {
@@ -753,6 +809,83 @@ fn capped(problems: &[String], name: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn pfx(name: &str) -> Vec<u8> {
+        let path = format!("{}/tests/fixtures/pfx/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    }
+
+    /// What a file shows: status, each certificate's thumbprint and key, problems.
+    fn shown(file: &LoadedFile) -> (FileStatus, Vec<(String, KeyPresence)>, Vec<String>) {
+        let certs = file
+            .certs
+            .iter()
+            .map(|c| (c.decoded.facts.thumbprint.to_string(), c.private_key))
+            .collect();
+        (file.status.clone(), certs, file.problems.clone())
+    }
+
+    #[test]
+    fn a_pkcs12_file_opened_by_the_caller_reads_as_if_added_whole() {
+        for (name, password) in [
+            ("m1-aes256.pfx", "Passw0rd!"),
+            ("m1-bad-mac.pfx", "Passw0rd!"),
+            ("m1-empty-password.pfx", "Passw0rd!"),
+            ("m1-too-many-iterations.pfx", "Passw0rd!"),
+            ("m1-aes256.pfx", "wrong"),
+        ] {
+            let bytes = pfx(name);
+            let mut whole = Workspace::new();
+            let id = whole.add_file(name, &bytes, &[]);
+            whole.unlock(id, password);
+            let mut parts = Workspace::new();
+            let id = parts.add_pkcs12_opened(name, &bytes, pkcs12::open(&bytes, &[]));
+            let locked = matches!(
+                parts.files()[0].status,
+                FileStatus::NeedsPassword | FileStatus::WrongPassword
+            );
+            assert_eq!(parts.locked_pkcs12(id).is_some(), locked, "{name}");
+            let opened = pkcs12::open(&bytes, &[password]);
+            parts.unlock_opened(id, opened);
+            assert_eq!(shown(&parts.files()[0]), shown(&whole.files()[0]), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_locked_file_keeps_its_bytes_until_a_password_opens_it() {
+        let bytes = pfx("m1-aes256.pfx");
+        let mut workspace = Workspace::new();
+        let id = workspace.add_pkcs12_opened("m1.pfx", &bytes, pkcs12::open(&bytes, &[]));
+        assert_eq!(
+            workspace.file(id).map(|f| &f.status),
+            Some(&FileStatus::NeedsPassword)
+        );
+        assert_eq!(workspace.locked_pkcs12(id), Some(bytes.as_slice()));
+        let wrong = pkcs12::open(&bytes, &["nope"]);
+        assert_eq!(
+            workspace.unlock_opened(id, wrong),
+            Some(&FileStatus::WrongPassword)
+        );
+        assert_eq!(workspace.locked_pkcs12(id), Some(bytes.as_slice()));
+        let right = pkcs12::open(&bytes, &["Passw0rd!"]);
+        assert_eq!(workspace.unlock_opened(id, right), Some(&FileStatus::Read));
+        assert_eq!(workspace.locked_pkcs12(id), None);
+        let key = workspace.file(id).map(|f| {
+            f.certs
+                .iter()
+                .filter(|c| c.private_key == KeyPresence::Present)
+                .count()
+        });
+        assert_eq!(key, Some(1));
+        // A late outcome (e.g. a second click) changes nothing once the file is open.
+        let late = pkcs12::open(&bytes, &["nope"]);
+        assert_eq!(workspace.unlock_opened(id, late), Some(&FileStatus::Read));
+        workspace.remove(id);
+        assert_eq!(
+            workspace.unlock_opened(id, Err(pkcs12::Pkcs12Error::BadMac)),
+            None
+        );
+    }
 
     /// Thousands of broken PEM blocks in one small file: the first problems are listed, the rest
     /// counted, and the report stays small (it grew by about 170 bytes per 60-byte block).
