@@ -31,6 +31,11 @@ cargo clippy --lib --bins --target wasm32-unknown-unknown --locked -- -D warning
 step "cargo test (unit, integration, doc tests)"
 cargo test --locked
 
+if [ -f .ci/fuzz-build.sh ]; then
+  step "fuzz targets build (only where a nightly toolchain is installed)"
+  bash .ci/fuzz-build.sh
+fi
+
 if [ -f .ci/web.sh ]; then
   step "browser: build the web app, wasm tests, end-to-end tests"
   bash .ci/web.sh
