@@ -90,6 +90,15 @@ async fn read_one(file: gloo_file::File, dispatch: &Callback<Action>) {
         gloo_timers::future::TimeoutFuture::new(30).await;
     }
     match result {
+        // Opened here, asynchronously: the core's synchronous open would freeze the page.
+        Ok(Loaded::Bytes(bytes)) if super::pkcs12_open::is_pkcs12(&name, &bytes) => {
+            let opened = super::pkcs12_open::open(&bytes, &[]).await;
+            dispatch.emit(Action::AddPkcs12 {
+                name,
+                bytes: bytes.into(),
+                opened: Box::new(opened),
+            });
+        }
         Ok(Loaded::Bytes(bytes)) => dispatch.emit(Action::AddFile {
             name,
             bytes: bytes.into(),

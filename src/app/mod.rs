@@ -32,6 +32,7 @@ pub mod node_detail;
 pub mod number_field;
 pub mod overrides;
 pub mod password_field;
+pub mod pkcs12_open;
 pub mod raster;
 pub mod reg_view;
 pub mod root;

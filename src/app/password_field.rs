@@ -4,13 +4,10 @@
 
 use std::rc::Rc;
 
-use gloo_timers::future::TimeoutFuture;
-use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 use zeroize::Zeroizing;
 
-use super::state::Action;
 use super::use_app;
 use crate::workspace::FileId;
 
@@ -55,13 +52,8 @@ pub fn password_field(props: &PasswordFieldProps) -> Html {
             let password = Zeroizing::new(field.value());
             field.set_value("");
             tried.set(true);
-            app.dispatch(Action::Unlocking(id));
-            let app = app.clone();
-            // Let the browser paint "Opening…" before the key derivation runs.
-            spawn_local(async move {
-                TimeoutFuture::new(30).await;
-                app.dispatch(Action::Unlock { id, password });
-            });
+            // Derives off the main thread where the browser can, in slices elsewhere.
+            super::pkcs12_open::unlock(&app, id, password);
         })
     };
     let on_key = {

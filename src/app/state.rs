@@ -18,6 +18,7 @@ use zeroize::Zeroizing;
 
 use crate::engine::NodeId;
 use crate::guid::Guid;
+use crate::ingest::pkcs12::{Pkcs12Contents, Pkcs12Error};
 use crate::ingest::reg::{RegError, RegSummary, RegistryState};
 use crate::scenario::{
     Assumptions, GatewayRule, GatewayVerdict, KeyPresence, Scenario, Store, Thumbprint,
@@ -78,6 +79,12 @@ pub enum Action {
         name: String,
         bytes: Rc<[u8]>,
     },
+    /// A PKCS#12 file the loader opened asynchronously (`pkcs12_open`), with the empty password.
+    AddPkcs12 {
+        name: String,
+        bytes: Rc<[u8]>,
+        opened: Box<Result<Pkcs12Contents, Pkcs12Error>>,
+    },
     /// A registry export the loader parsed slice by slice.
     AddParsedRegistry {
         name: String,
@@ -112,6 +119,11 @@ pub enum Action {
     Unlock {
         id: FileId,
         password: Zeroizing<String>,
+    },
+    /// The outcome of trying a password on a PKCS#12 file asynchronously (`pkcs12_open`).
+    Unlocked {
+        id: FileId,
+        opened: Box<Result<Pkcs12Contents, Pkcs12Error>>,
     },
     Remove(FileId),
     SetStore {
@@ -176,6 +188,13 @@ impl State {
                 self.keep_registry_text(id, &bytes);
                 self.adopt_bundle_assumptions(id);
             }
+            Action::AddPkcs12 {
+                name,
+                bytes,
+                opened,
+            } => {
+                Rc::make_mut(&mut self.workspace).add_pkcs12_opened(&name, &bytes, *opened);
+            }
             Action::AddParsedRegistry {
                 name,
                 size,
@@ -224,6 +243,10 @@ impl State {
             Action::Unlock { id, password } => {
                 self.unlocking.retain(|u| *u != id.0);
                 Rc::make_mut(&mut self.workspace).unlock(id, password.as_str());
+            }
+            Action::Unlocked { id, opened } => {
+                self.unlocking.retain(|u| *u != id.0);
+                Rc::make_mut(&mut self.workspace).unlock_opened(id, *opened);
             }
             Action::Remove(id) => {
                 Rc::make_mut(&mut self.saved_registry).remove(&id);
