@@ -81,11 +81,12 @@ gz = sum(len(gzip.compress(p.read_bytes(), 9)) for p in files)
 print(f"wasm + js: {raw / 1024:.0f} KB raw, {gz / 1024:.0f} KB gzipped")
 PY
 
-say "wasm-bindgen-test in headless Chromium (the app's unit tests, then tests/web.rs)"
+say "wasm-bindgen-test in headless Chromium (the app's unit tests, then tests/web.rs and tests/web_pkcs12.rs)"
 export CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
 export CHROMEDRIVER=/usr/bin/chromedriver
 cargo test --locked --target wasm32-unknown-unknown --lib app::
 cargo test --locked --target wasm32-unknown-unknown --test web
+cargo test --locked --target wasm32-unknown-unknown --test web_pkcs12
 
 say "Playwright end-to-end tests (node --test)"
 (cd e2e && node --test --test-concurrency=1 tests/*.test.mjs)
