@@ -14,7 +14,6 @@ use std::rc::Rc;
 
 use serde::{Deserialize, Serialize};
 use yew::prelude::*;
-use zeroize::Zeroizing;
 
 use crate::engine::NodeId;
 use crate::guid::Guid;
@@ -115,11 +114,6 @@ pub enum Action {
     },
     /// A PKCS#12 password is about to be tried (the card shows "Opening…").
     Unlocking(FileId),
-    /// Tries a password on a PKCS#12 file. The password is zeroised when the action is dropped.
-    Unlock {
-        id: FileId,
-        password: Zeroizing<String>,
-    },
     /// The outcome of trying a password on a PKCS#12 file asynchronously (`pkcs12_open`).
     Unlocked {
         id: FileId,
@@ -239,10 +233,6 @@ impl State {
                     self.unlocking.push(id.0);
                 }
                 return false;
-            }
-            Action::Unlock { id, password } => {
-                self.unlocking.retain(|u| *u != id.0);
-                Rc::make_mut(&mut self.workspace).unlock(id, password.as_str());
             }
             Action::Unlocked { id, opened } => {
                 self.unlocking.retain(|u| *u != id.0);
