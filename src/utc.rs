@@ -21,11 +21,15 @@ pub const DAY: i64 = 86_400;
 
 impl UtcTime {
     /// Parses RFC 3339 (`2026-11-24T10:00:00Z`, offsets and fractions allowed; fractions are
-    /// truncated to whole seconds).
+    /// truncated to whole seconds). Also reads back the two forms [`Self::to_rfc3339`] writes
+    /// for instants RFC 3339 cannot express: a year before 0000 (`-5313-02-09T15:59:44Z`) and
+    /// `@<seconds>`, so every time the inspector writes (report, bundle, app state) reads back.
     pub fn parse_rfc3339(text: &str) -> Option<Self> {
-        OffsetDateTime::parse(text.trim(), &Rfc3339)
+        let text = text.trim();
+        OffsetDateTime::parse(text, &Rfc3339)
             .ok()
             .map(|t| UtcTime(t.unix_timestamp()))
+            .or_else(|| parse_written_extreme(text))
     }
 
     /// Builds an instant from a calendar date and time of day in UTC.
@@ -79,6 +83,39 @@ impl UtcTime {
     }
 }
 
+/// `-YYYY-MM-DDTHH:MM:SSZ` (a negative year, as `to_rfc3339` prints one) or `@<seconds>`.
+fn parse_written_extreme(text: &str) -> Option<UtcTime> {
+    if let Some(seconds) = text.strip_prefix('@') {
+        return seconds.parse().ok().map(UtcTime);
+    }
+    let (year, rest) = text.strip_prefix('-')?.split_once('-')?;
+    let (date, clock) = rest.strip_suffix('Z')?.split_once('T')?;
+    let (month, day) = date.split_once('-')?;
+    let mut clock = clock.split(':');
+    let number = |part: Option<&str>| part?.parse::<u8>().ok();
+    let (hour, minute, second) = (
+        number(clock.next())?,
+        number(clock.next())?,
+        number(clock.next())?,
+    );
+    if clock.next().is_some() {
+        return None;
+    }
+    let year: i32 = year.parse().ok()?;
+    UtcTime::from_civil(
+        -year,
+        date_part(month)?,
+        date_part(day)?,
+        hour,
+        minute,
+        second,
+    )
+}
+
+fn date_part(text: &str) -> Option<u8> {
+    (text.len() == 2).then(|| text.parse().ok()).flatten()
+}
+
 impl fmt::Display for UtcTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.to_rfc3339())
@@ -116,6 +153,38 @@ mod tests {
         assert_eq!(t.to_rfc3339(), "2026-11-24T08:00:00Z");
         let t = UtcTime::parse_rfc3339("2026-11-24T11:00:00+01:00").unwrap();
         assert_eq!(t.to_rfc3339(), "2026-11-24T10:00:00Z");
+    }
+
+    /// Found by fuzzing share links: a time before year 0000 was written into the JSON report
+    /// as `-5313-02-09T15:59:44Z` and could not be read back.
+    #[test]
+    fn reads_back_every_time_it_writes() {
+        for seconds in [
+            -377_705_116_800,
+            -229_801_852_816,
+            -62_167_219_201,
+            -62_167_219_200,
+            0,
+            1_795_514_400,
+            253_402_300_799,
+            253_402_300_800,
+            i64::MIN,
+            i64::MAX,
+        ] {
+            let t = UtcTime(seconds);
+            assert_eq!(UtcTime::parse_rfc3339(&t.to_rfc3339()), Some(t), "{t}");
+            let json = serde_json::to_string(&t).unwrap();
+            assert_eq!(serde_json::from_str::<UtcTime>(&json).unwrap(), t, "{json}");
+        }
+        let ancient = UtcTime::from_civil(-5313, 2, 9, 15, 59, 44).unwrap();
+        assert_eq!(ancient.to_rfc3339(), "-5313-02-09T15:59:44Z");
+        assert_eq!(
+            UtcTime::parse_rfc3339("-5313-02-09T15:59:44Z"),
+            Some(ancient)
+        );
+        assert_eq!(UtcTime::parse_rfc3339("-5313-02-30T00:00:00Z"), None);
+        assert_eq!(UtcTime::parse_rfc3339("-5313-2-09T15:59:44Z"), None);
+        assert_eq!(UtcTime::parse_rfc3339("@12x"), None);
     }
 
     #[test]
