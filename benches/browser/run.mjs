@@ -263,6 +263,11 @@ function report(results) {
     for (const r of results.pkcs12) {
       lines.push(`${r.file.padEnd(26)} | ${cell(r.ours_rust)} | ${cell(r.ours_webcrypto)} | ${cell(r.pkijs_mac_checked)} | ${cell(r.pkijs_no_mac)}`);
     }
+    for (const r of results.pkcs12) {
+      if (!Array.isArray(r.steps)) continue;
+      const parts = r.steps.map((s) => `${s.kind} ${s.iterations}: wasm ${fmt(s.wasm_ms)}${s.webcrypto_ms === undefined ? '' : `, WebCrypto ${fmt(s.webcrypto_ms)}`}`);
+      lines.push(`  ${r.file} derivations: ${parts.join('; ')}`);
+    }
   }
   if (results.pipeline && !results.pipeline.error) {
     lines.push('', `pipeline, ${results.pipeline.files} files → report JSON in wasm: ${fmt(results.pipeline.ms)}`);

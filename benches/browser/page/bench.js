@@ -171,6 +171,29 @@ async function oursWebCrypto(bytes, password) {
   }
 }
 
+/** Each key derivation of a file, timed alone: in wasm (Rust), and with WebCrypto for PBKDF2. */
+async function stepTimes(bytes, password) {
+  const steps = new ours.PfxSteps(bytes, password);
+  try {
+    const key = await crypto.subtle.importKey('raw', steps.password_utf8(), 'PBKDF2', false, ['deriveBits']);
+    const out = [];
+    for (const [i, r] of steps.requests().entries()) {
+      let t0 = performance.now();
+      steps.derive_here(i);
+      const entry = { kind: r.kind, iterations: r.iterations ?? null, wasm_ms: performance.now() - t0 };
+      if (r.kind === 'pbkdf2') {
+        t0 = performance.now();
+        await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: r.hash, salt: r.salt, iterations: r.iterations }, key, r.bits);
+        entry.webcrypto_ms = performance.now() - t0;
+      }
+      out.push(entry);
+    }
+    return out;
+  } finally {
+    steps.free();
+  }
+}
+
 async function benchPkcs12(plan) {
   const rows = [];
   for (const [path, iterations] of plan.pfx) {
@@ -182,6 +205,7 @@ async function benchPkcs12(plan) {
     row.ours_webcrypto = await attempt(() => measureAsync(() => oursWebCrypto(bytes, plan.password), minTime));
     row.pkijs_mac_checked = await attempt(() => measureAsync(() => pkijsOpenPfx(bytes, plan.password, true), minTime));
     row.pkijs_no_mac = await attempt(() => measureAsync(() => pkijsOpenPfx(bytes, plan.password, false), minTime));
+    row.steps = await attempt(() => stepTimes(bytes, plan.password));
     rows.push(row);
   }
   return rows;

@@ -102,7 +102,8 @@ impl PfxSteps {
     }
 
     /// The derivations, in order: `{ kind: "pbkdf2", hash: "SHA-256", salt, iterations,
-    /// bits }` for WebCrypto, or `{ kind: "pkcs12" }` for [`PfxSteps::derive_here`].
+    /// bits }` for WebCrypto, or `{ kind: "pkcs12", hash, iterations }` for
+    /// [`PfxSteps::derive_here`].
     pub fn requests(&self) -> Result<Array, BenchError> {
         let list = Array::new();
         for request in &self.requests {
@@ -125,7 +126,13 @@ impl PfxSteps {
                     set("iterations", (*iterations).into())?;
                     set("bits", (*len as u32).saturating_mul(8).into())?;
                 }
-                KdfRequest::Pkcs12 { .. } => set("kind", "pkcs12".into())?,
+                KdfRequest::Pkcs12 {
+                    hash, iterations, ..
+                } => {
+                    set("kind", "pkcs12".into())?;
+                    set("hash", hash.name().into())?;
+                    set("iterations", (*iterations).into())?;
+                }
             }
             list.push(&entry);
         }
