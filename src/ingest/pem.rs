@@ -230,6 +230,10 @@ fn segments(line: &str) -> Vec<Segment<'_>> {
 /// searched once from start to end (finding each kind separately searched to the end of the line
 /// for a kind that was absent, once per marker: a 1 MB line of markers took a minute).
 fn next_marker(text: &str) -> Option<usize> {
+    // Base64 lines have no `-`: a byte scan settles them without setting up a substring search.
+    if !text.as_bytes().contains(&b'-') {
+        return None;
+    }
     let mut from = 0;
     loop {
         let start = from + text.get(from..)?.find("-----")?;
