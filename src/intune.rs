@@ -269,6 +269,22 @@ pub fn hex_compact(bytes: &[u8]) -> String {
     text
 }
 
+/// A GUID as `Guid`'s `Display` writes it (lower case, hyphenated), built in one buffer: a
+/// certificate shows several GUID extensions, and `Display`'s sixteen `write!` calls were the
+/// largest single part of decoding one (BENCHMARKS.md).
+fn guid_text(guid: &Guid) -> String {
+    let mut text = String::with_capacity(36);
+    for (i, byte) in guid.0.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            text.push('-');
+        }
+        for nibble in [byte >> 4, byte & 0x0F] {
+            text.push(char::from_digit(u32::from(nibble), 16).unwrap_or('0'));
+        }
+    }
+    text
+}
+
 /// Two upper-case hex digits, written in place: a certificate's extension rows are mostly hex,
 /// and a `format!` per byte was a measurable part of decoding one (see BENCHMARKS.md).
 fn push_hex_upper(text: &mut String, byte: u8) {
@@ -304,7 +320,7 @@ pub fn decode_value(info: &OidInfo, bytes: &[u8]) -> DecodedValue {
         ValueDecoding::Guid => decode_guid_text(bytes),
         ValueDecoding::GuidIfShaped => match decode_guid_value(bytes) {
             GuidValue::Decoded { guid, shape } => DecodedValue::noted(
-                guid.to_string(),
+                guid_text(&guid),
                 format!("GUID shape: {}", guid_shape_label(shape)),
             ),
             GuidValue::Malformed { raw_hex } => {
@@ -330,7 +346,7 @@ pub fn decode_value(info: &OidInfo, bytes: &[u8]) -> DecodedValue {
 fn decode_guid_text(bytes: &[u8]) -> DecodedValue {
     match decode_guid_value(bytes) {
         GuidValue::Decoded { guid, shape } => DecodedValue::noted(
-            guid.to_string(),
+            guid_text(&guid),
             format!("GUID shape: {}", guid_shape_label(shape)),
         ),
         GuidValue::Malformed { raw_hex } => DecodedValue::noted(
@@ -532,6 +548,17 @@ mod tests {
             GuidValue::Decoded { guid, shape } => (guid.to_string(), shape),
             GuidValue::Malformed { raw_hex } => panic!("malformed: {raw_hex}"),
         }
+    }
+
+    #[test]
+    fn guid_text_is_what_display_writes() {
+        let mut bytes = GUID_BYTES;
+        for step in 0..64u8 {
+            let guid = Guid(bytes);
+            assert_eq!(guid_text(&guid), guid.to_string());
+            bytes = bytes.map(|b| b.wrapping_mul(31).wrapping_add(step));
+        }
+        assert_eq!(guid_text(&Guid([0xFF; 16])), Guid([0xFF; 16]).to_string());
     }
 
     #[test]
