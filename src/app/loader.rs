@@ -169,36 +169,43 @@ async fn read_in_slices(
             let mut parser = state.parser();
             parser.feed(&first);
             drop(first);
-            let mut offset = first_end;
-            while offset < size {
-                let end = offset.saturating_add(SLICE).min(size);
-                let chunk = read_as_bytes(&file.slice(offset, end))
-                    .await
-                    .map_err(read_error)?;
-                parser.feed(&chunk);
-                offset = end;
-                dispatch.emit(Action::LoadProgress {
-                    ticket,
-                    done: offset,
-                });
-            }
+            read_rest(file, first_end, size, ticket, dispatch, |chunk| {
+                parser.feed(chunk)
+            })
+            .await
+            .map_err(read_error)?;
             parser.finish()
         };
         return Ok(Loaded::Registry { state, result });
     }
     let mut bytes = first;
-    let mut offset = first_end;
+    read_rest(file, first_end, size, ticket, dispatch, |chunk| {
+        bytes.extend_from_slice(chunk)
+    })
+    .await
+    .map_err(read_error)?;
+    Ok(Loaded::Bytes(bytes))
+}
+
+/// Reads `file` from `offset` to `size` slice by slice, handing each slice to `sink` and
+/// reporting progress after it; every slice is an `await`, so the page stays responsive.
+async fn read_rest(
+    file: &gloo_file::File,
+    mut offset: u64,
+    size: u64,
+    ticket: u32,
+    dispatch: &Callback<Action>,
+    mut sink: impl FnMut(&[u8]),
+) -> Result<(), gloo_file::FileReadError> {
     while offset < size {
         let end = offset.saturating_add(SLICE).min(size);
-        let chunk = read_as_bytes(&file.slice(offset, end))
-            .await
-            .map_err(read_error)?;
-        bytes.extend_from_slice(&chunk);
+        let chunk = read_as_bytes(&file.slice(offset, end)).await?;
+        sink(&chunk);
         offset = end;
         dispatch.emit(Action::LoadProgress {
             ticket,
             done: offset,
         });
     }
-    Ok(Loaded::Bytes(bytes))
+    Ok(())
 }
