@@ -3,6 +3,8 @@
 //! link, an HTML tag or a code fence. Works the same on GitHub and Azure DevOps (both CommonMark
 //! with GFM tables).
 
+use crate::graph::text::{is_invisible_format, is_noncharacter};
+
 /// One line of inline text that is safe in a paragraph, a heading or a table cell:
 ///
 /// * `&`, `<`, `>`, `"` become entities, so no HTML tag or entity survives;
@@ -31,22 +33,10 @@ pub fn inline(text: &str) -> String {
     out
 }
 
-/// Bidi embeddings, overrides, isolates and marks; zero-width spaces and joiners; soft hyphen;
-/// byte-order mark; non-characters.
+/// Bidi controls, zero-width characters, soft hyphen, BOM and non-characters: the same set the
+/// graph neutralises, so the Markdown and the SVG agree on what is shown spelled out.
 fn is_invisible(c: char) -> bool {
-    let code = u32::from(c);
-    matches!(
-        c,
-        '\u{00AD}'
-            | '\u{061C}'
-            | '\u{180E}'
-            | '\u{200B}'..='\u{200F}'
-            | '\u{202A}'..='\u{202E}'
-            | '\u{2060}'..='\u{2064}'
-            | '\u{2066}'..='\u{2069}'
-            | '\u{FEFF}'
-    ) || (0xFDD0..=0xFDEF).contains(&code)
-        || code & 0xFFFE == 0xFFFE
+    is_invisible_format(c) || is_noncharacter(c)
 }
 
 /// A fence that no line of `body` can close: one backtick more than its longest run, at least

@@ -28,7 +28,7 @@ mod mermaid;
 mod steps;
 mod style;
 mod svg;
-mod text;
+pub(crate) mod text;
 pub mod topology;
 
 pub use mermaid::render_mermaid;

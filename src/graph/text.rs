@@ -17,7 +17,7 @@ const PDI: char = '\u{2069}';
 
 /// Characters that change how text is laid out or hide text while showing nothing themselves:
 /// bidi embeddings, overrides, isolates and marks; zero-width spaces and joiners; soft hyphen.
-fn is_invisible_format(c: char) -> bool {
+pub(crate) fn is_invisible_format(c: char) -> bool {
     matches!(
         c,
         '\u{00AD}'
@@ -32,7 +32,7 @@ fn is_invisible_format(c: char) -> bool {
 }
 
 /// Code points Unicode reserves as never-characters; XML cannot carry U+FFFE and U+FFFF at all.
-fn is_noncharacter(c: char) -> bool {
+pub(crate) fn is_noncharacter(c: char) -> bool {
     let code = u32::from(c);
     (0xFDD0..=0xFDEF).contains(&code) || code & 0xFFFE == 0xFFFE
 }
