@@ -10,9 +10,12 @@ use thiserror::Error;
 /// for four billion.
 pub const MAX_ITERATIONS: u64 = 10_000_000;
 
-/// The most iterations all derivations for one password may add up to. Each one is bounded by
-/// [`MAX_ITERATIONS`], but a hostile file could hold hundreds of encrypted parts; real ones need
-/// a few million at most (600,000 × MAC, certificates and key).
+/// The most iterations one opening may run in all: the derivations for one password (a file
+/// asking for more is refused before any work), and also every password tried together, the
+/// empty and absent ones and the tamper check included. Each derivation is bounded by
+/// [`MAX_ITERATIONS`], but a hostile file could hold hundreds of encrypted parts, and without a
+/// budget across passwords a file with no MAC could make a wrong password cost three full sets.
+/// Real files need a few million at most (600,000 × MAC, certificates and key).
 pub const MAX_TOTAL_ITERATIONS: u64 = 40_000_000;
 
 /// Why a PKCS#12 file could not be opened.

@@ -30,7 +30,7 @@
 use std::collections::VecDeque;
 
 use super::contents::Pkcs12Contents;
-use super::error::Pkcs12Error;
+use super::error::{MAX_TOTAL_ITERATIONS, Pkcs12Error};
 use super::kdf::{DerivedKey, KdfRequest};
 use super::password::{self, Password};
 use super::structure::Pkcs12File;
@@ -62,6 +62,9 @@ pub struct Opening<'f> {
     mac_failures: usize,
     /// The failures of candidates that passed no MAC (a file without one), in order.
     failures: Vec<Pkcs12Error>,
+    /// Iterations asked for so far, the current request included: never more than
+    /// [`MAX_TOTAL_ITERATIONS`]. When the next guess would go over, the guessing stops there.
+    spent: u64,
     /// The keys asked for now, and for whom.
     password: Password,
     requests: Vec<KdfRequest>,
@@ -105,6 +108,7 @@ impl Pkcs12File {
             mac_failed: VecDeque::new(),
             mac_failures: 0,
             failures: Vec::new(),
+            spent: 0,
             password: Password::absent(),
             requests: Vec::new(),
             stage: Stage::Done(None),
@@ -173,7 +177,13 @@ impl Opening<'_> {
         };
         if verified {
             let password = self.password.clone();
-            self.ask_parts(password, Some(true), |mac_ok| Stage::Parts { mac_ok });
+            let parts = Stage::Parts { mac_ok: Some(true) };
+            if self.ask_parts(password, parts).is_err() {
+                // The MAC proved this password, but earlier guesses used up the budget.
+                let (cost, keys) = self.parts_cost();
+                let total = self.spent.saturating_add(cost);
+                self.finish(Err(Pkcs12Error::TooMuchWork { total, keys }));
+            }
         } else {
             let failed = std::mem::replace(&mut self.password, Password::absent());
             self.mac_failed.push_back(failed);
@@ -193,7 +203,10 @@ impl Opening<'_> {
                 } else {
                     Password::absent()
                 };
-                self.ask_parts(other, mac_ok, |mac_ok| Stage::OtherBlank { mac_ok, error });
+                let other_blank = Stage::OtherBlank { mac_ok, error };
+                if let Err(Stage::OtherBlank { error, .. }) = self.ask_parts(other, other_blank) {
+                    self.finish(Err(error));
+                }
             }
             Err(error) if mac_ok == Some(true) => self.finish(Err(error)),
             Err(error) => {
@@ -211,30 +224,78 @@ impl Opening<'_> {
         };
         match &self.mac_request {
             Some(request) => {
-                self.requests = vec![request.clone()];
+                let requests = vec![request.clone()];
+                if !self.afford(&requests) {
+                    return self.stop_guessing();
+                }
+                self.requests = requests;
                 self.password = candidate;
                 self.stage = Stage::Mac;
             }
-            None => self.ask_parts(candidate, None, |mac_ok| Stage::Parts { mac_ok }),
+            None => {
+                if self
+                    .ask_parts(candidate, Stage::Parts { mac_ok: None })
+                    .is_err()
+                {
+                    self.stop_guessing();
+                }
+            }
         }
     }
 
-    fn ask_parts(
-        &mut self,
-        password: Password,
-        mac_ok: Option<bool>,
-        stage: impl FnOnce(Option<bool>) -> Stage,
-    ) {
+    /// The iterations and the number of every part's keys for one password.
+    fn parts_cost(&self) -> (u64, usize) {
+        let requests: Vec<KdfRequest> = self
+            .file
+            .protected()
+            .iter()
+            .filter_map(|item| item.scheme.requests(&item.name).ok())
+            .flatten()
+            .collect();
+        (cost_of(&requests), requests.len())
+    }
+
+    /// Books the iterations of `requests` if they fit in what is left of the budget.
+    fn afford(&mut self, requests: &[KdfRequest]) -> bool {
+        match self.spent.checked_add(cost_of(requests)) {
+            Some(total) if total <= MAX_TOTAL_ITERATIONS => {
+                self.spent = total;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// The budget ran out before every candidate and check was tried: the rest are guesses
+    /// (blank passwords, telling tampering from a wrong password), so the verdict comes from
+    /// the attempts made. A caller's password is always tried first, and one password's full set
+    /// always fits (see [`Pkcs12File::derivations`]).
+    fn stop_guessing(&mut self) {
+        self.untried.clear();
+        self.mac_failed.clear();
+        self.next_tamper_check();
+    }
+
+    /// Asks for every part's keys of `password`, to be read in `stage`. Hands `stage` back,
+    /// asking nothing, when they do not fit in the budget.
+    fn ask_parts(&mut self, password: Password, stage: Stage) -> Result<(), Stage> {
         let mut requests = Vec::new();
         for item in self.file.protected() {
             match item.scheme.requests(&item.name) {
                 Ok(more) => requests.extend(more),
-                Err(error) => return self.finish(Err(error)),
+                Err(error) => {
+                    self.finish(Err(error));
+                    return Ok(());
+                }
             }
+        }
+        if !self.afford(&requests) {
+            return Err(stage);
         }
         self.password = password;
         self.requests = requests;
-        self.stage = stage(mac_ok);
+        self.stage = stage;
+        Ok(())
     }
 
     /// Nothing opened. A password that fails the MAC yet decrypts a part means tampering:
@@ -243,6 +304,10 @@ impl Opening<'_> {
         let first = self.file.protected().into_iter().next();
         match (first, self.mac_failed.pop_front()) {
             (Some(first), Some(password)) => match first.scheme.requests(&first.name) {
+                Ok(requests) if !self.afford(&requests) => {
+                    self.mac_failed.clear();
+                    self.next_tamper_check();
+                }
                 Ok(requests) => {
                     self.password = password;
                     self.requests = requests;
@@ -266,6 +331,11 @@ impl Opening<'_> {
         self.mac_failed.clear();
         self.stage = Stage::Done(Some(outcome));
     }
+}
+
+/// The iterations a list of requests costs.
+fn cost_of(requests: &[KdfRequest]) -> u64 {
+    requests.iter().map(|r| u64::from(r.iterations())).sum()
 }
 
 #[cfg(test)]

@@ -216,3 +216,42 @@ fn many_expensive_parts_are_refused_as_a_whole_before_any_work() {
         Err(Pkcs12Error::WrongPassword { tried: 1 })
     );
 }
+
+/// Drives an opening with all-zero keys of the right length (no real derivation, so hostile
+/// iteration counts cost nothing here) and returns the verdict and the iterations asked for.
+fn drive_counting(file: &Pkcs12File, passwords: &[&str]) -> (Result<usize, Pkcs12Error>, u64) {
+    let mut opening = file.opening(passwords).unwrap();
+    let mut asked = 0u64;
+    loop {
+        let keys = match opening.step() {
+            Step::Derive { requests, .. } => requests
+                .iter()
+                .map(|request| {
+                    asked += u64::from(request.iterations());
+                    DerivedKey::new(vec![0; request.len()])
+                })
+                .collect(),
+            Step::Done(outcome) => return (outcome.map(|c| c.certs.len()), asked),
+        };
+        opening.supply(keys);
+    }
+}
+
+#[test]
+fn all_passwords_tried_share_one_budget() {
+    // No MAC, 27M iterations per password: a wrong password, then the empty and the absent one
+    // would have cost 81M. The guessing stops once the next set would pass 40M.
+    let hostile = many_encrypted_parts(3, 9_000_000);
+    let file = Pkcs12File::parse(&hostile).unwrap();
+    let (outcome, asked) = drive_counting(&file, &["x"]);
+    assert_eq!(outcome, Err(Pkcs12Error::WrongPassword { tried: 1 }));
+    assert_eq!(asked, 27_000_000);
+    let (outcome, asked) = drive_counting(&file, &[]);
+    assert_eq!(outcome, Err(Pkcs12Error::PasswordRequired));
+    assert!(asked <= MAX_TOTAL_ITERATIONS, "{asked}");
+
+    // A cheap file of the same shape still gets every candidate (three sets of three keys).
+    let cheap = many_encrypted_parts(3, 1000);
+    let file = Pkcs12File::parse(&cheap).unwrap();
+    assert_eq!(drive_counting(&file, &["x"]).1, 9_000);
+}
