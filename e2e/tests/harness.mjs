@@ -90,9 +90,14 @@ export async function pickFiles(page, ...paths) {
 
 /** Drops fixture files on the page as a person dragging them from Explorer would. */
 export async function dropFiles(page, ...paths) {
-  const files = await Promise.all(paths.map(async (p) => ({
-    name: basename(p),
-    base64: (await readFile(join(FIXTURES, p))).toString('base64'),
+  await dropNamedFiles(page, paths.map((path) => ({ path, name: basename(path) })));
+}
+
+/** Drops fixture files under names of the test's choosing (`{ path, name }`), in one drop. */
+export async function dropNamedFiles(page, entries) {
+  const files = await Promise.all(entries.map(async ({ path, name }) => ({
+    name,
+    base64: (await readFile(join(FIXTURES, path))).toString('base64'),
   })));
   const before = await page.locator('[data-testid="file-card"]').count();
   await page.evaluate((list) => {
@@ -106,7 +111,7 @@ export async function dropFiles(page, ...paths) {
       target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: transfer }));
     }
   }, files);
-  await waitForCards(page, before + paths.length);
+  await waitForCards(page, before + entries.length);
 }
 
 async function waitForCards(page, count) {

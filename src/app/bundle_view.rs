@@ -3,6 +3,7 @@
 
 use yew::prelude::*;
 
+use super::untrusted::untrusted;
 use super::use_app;
 use crate::scenario::latest_log_event;
 use crate::workspace::FileId;
@@ -36,7 +37,7 @@ pub fn bundle_view(props: &BundleViewProps) -> Html {
         } else {
             format!("Collector bundle: {}.", facts.join(", "))
         };
-        html! { <p class="small" data-testid="bundle-info">{ text }</p> }
+        html! { <p class="small" data-testid="bundle-info">{ untrusted(&text) }</p> }
     });
     let log = (!file.log_events.is_empty()).then(|| {
         let latest = latest_log_event(&file.log_events);
@@ -45,7 +46,7 @@ pub fn bundle_view(props: &BundleViewProps) -> Html {
                 <p>{ format!("{} agent log line(s) about the MDM certificate.", file.log_events.len()) }</p>
                 if let Some(event) = latest {
                     <p>
-                        { "Latest: " }<code>{ &event.message }</code>
+                        { "Latest: " }<code>{ untrusted(&event.message) }</code>
                         { event.at.map(|t| format!(" ({}{})", t.human(), if event.time_is_local { ", device local time" } else { "" })).unwrap_or_default() }
                     </p>
                 }

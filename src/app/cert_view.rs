@@ -12,6 +12,7 @@ use super::format::{
     KEY_CHOICES, STORE_CHOICES, cert_anchor, key_value, store_value, validity_badge,
 };
 use super::state::Action;
+use super::untrusted::untrusted;
 use super::use_app;
 use crate::ingest::x509::ExtensionView;
 use crate::intune;
@@ -118,7 +119,7 @@ pub fn cert_view(props: &CertViewProps) -> Html {
         <section class="cert" id={first.then(|| cert_anchor(&thumbprint))} tabindex="-1"
             aria-labelledby={format!("{base_id}-title")} data-thumbprint={thumbprint.clone()}>
             <div class="cert-title">
-                <h4 id={format!("{base_id}-title")}>{ title }</h4>
+                <h4 id={format!("{base_id}-title")}>{ untrusted(&title) }</h4>
                 if facts.is_mdm() {
                     <span class="badge mdm">{ "MDM certificate" }</span>
                 }
@@ -128,8 +129,8 @@ pub fn cert_view(props: &CertViewProps) -> Html {
                 <p class="muted small">{ note }</p>
             }
             <dl class="facts">
-                <dt>{ "Subject" }</dt><dd>{ &facts.subject }</dd>
-                <dt>{ "Issuer" }</dt><dd>{ &facts.issuer }</dd>
+                <dt>{ "Subject" }</dt><dd>{ untrusted(&facts.subject) }</dd>
+                <dt>{ "Issuer" }</dt><dd>{ untrusted(&facts.issuer) }</dd>
                 <dt>{ "Serial" }</dt><dd class="mono">{ &facts.serial }</dd>
                 <dt>{ "Valid" }</dt>
                 <dd>{ format!("{} → {}", facts.not_before.human(), facts.not_after.human()) }</dd>
@@ -140,7 +141,7 @@ pub fn cert_view(props: &CertViewProps) -> Html {
                         aria-label={format!("Copy thumbprint {thumbprint}")}>{ "Copy" }</button>
                 </dd>
                 if let Some(name) = &cert.friendly_name {
-                    <dt>{ "Friendly name" }</dt><dd>{ name }</dd>
+                    <dt>{ "Friendly name" }</dt><dd>{ untrusted(name) }</dd>
                 }
             </dl>
             <div class="cert-edits">
@@ -204,7 +205,7 @@ fn extension_row(ext: &ExtensionView) -> Html {
                 <span class="ext-oid">{ &ext.oid }{ if ext.critical { " (critical)" } else { "" } }</span>
             </span>
             <span class="ext-data">
-                <span class="ext-value">{ &ext.value }</span>
+                <span class="ext-value">{ untrusted(&ext.value) }</span>
                 if let Some(note) = &ext.note {
                     <span class="ext-note">{ note }</span>
                 }

@@ -10,6 +10,7 @@ use super::format::human_size;
 use super::password_field::PasswordField;
 use super::reg_view::RegView;
 use super::state::Action;
+use super::untrusted::untrusted;
 use super::use_app;
 use crate::workspace::{FileId, FileStatus};
 
@@ -78,7 +79,7 @@ pub fn file_card(props: &FileCardProps) -> Html {
             id={format!("file-{}", id.0)} tabindex="-1" aria-labelledby={format!("file-{}-name", id.0)}
             data-testid="file-card" data-file-name={file.name.clone()}>
             <div class="card-head">
-                <h3 id={format!("file-{}-name", id.0)}>{ &file.name }</h3>
+                <h3 id={format!("file-{}-name", id.0)}>{ untrusted(&file.name) }</h3>
                 <span class="card-kind">{ format!("{} · {}", file.kind.describe(), human_size(file.size as u64)) }</span>
                 <span class={classes!("badge", tone)} data-testid="file-status">{ status }</span>
                 <button type="button" class="small-button" onclick={remove}

@@ -6,6 +6,7 @@ use yew::prelude::*;
 use super::file_card::FileCard;
 use super::format::human_size;
 use super::state::Loading;
+use super::untrusted::untrusted;
 use super::use_app;
 
 #[function_component(FileList)]
@@ -46,7 +47,7 @@ fn loading_card(loading: &Loading) -> Html {
     html! {
         <article class="card" key={format!("loading-{}", loading.ticket)} aria-busy="true" data-testid="loading-card">
             <div class="card-head">
-                <h3>{ &loading.name }</h3>
+                <h3>{ untrusted(&loading.name) }</h3>
                 <span class="card-kind">
                     { if opening { "opening…".to_string() } else { format!("reading… {percent}%") } }
                 </span>

@@ -42,6 +42,7 @@ pub mod shared_banner;
 pub mod state;
 pub mod steps;
 pub mod summary;
+pub mod untrusted;
 
 use yew::prelude::*;
 

@@ -6,6 +6,7 @@
 
 use yew::prelude::*;
 
+use super::untrusted::untrusted;
 use super::use_app;
 use crate::scenario::{CertMetadata, Enrollment, MetadataTime};
 use crate::workspace::FileId;
@@ -62,7 +63,7 @@ pub fn reg_view(props: &RegViewProps) -> Html {
                     <li>{ "No MDM enrollment (HKLM\\SOFTWARE\\Microsoft\\Enrollments)." }</li>
                 }
                 { for facts.enrollments.iter().map(enrollment_item) }
-                <li data-testid="cert-metadata">{ metadata_text(facts.cert_metadata.as_ref()) }</li>
+                <li data-testid="cert-metadata">{ untrusted(&metadata_text(facts.cert_metadata.as_ref())) }</li>
                 if !facts.omadm_accounts.is_empty() {
                     <li>{ format!("{} OMA-DM account(s) with their certificate reference.", facts.omadm_accounts.len()) }</li>
                 }
@@ -72,7 +73,7 @@ pub fn reg_view(props: &RegViewProps) -> Html {
                     <summary>{ format!("{} line(s) could not be read and were skipped", summary.bad_line_count) }</summary>
                     <ul class="reg-list small">
                         { for summary.bad_lines.iter().map(|b| html! {
-                            <li>{ format!("line {}: {} — ", b.line, b.reason) }<code>{ &b.excerpt }</code></li>
+                            <li>{ format!("line {}: {} — ", b.line, b.reason) }<code>{ untrusted(&b.excerpt) }</code></li>
                         }) }
                         if more_bad > 0 {
                             <li>{ format!("and {more_bad} more") }</li>
@@ -95,15 +96,14 @@ fn enrollment_item(e: &Enrollment) -> Html {
         .as_ref()
         .map(|t| format!(", names certificate {}", t.short()))
         .unwrap_or_else(|| ", names no certificate".to_string());
-    let upn = e
-        .upn
-        .as_deref()
-        .map(|u| format!(", user {u}"))
-        .unwrap_or_default();
     html! {
         <li data-testid="enrollment">
-            <strong>{ kind }</strong>{ " " }<code>{ &e.id }</code>
-            { format!(" (ProviderID {}{cert}{upn})", e.provider_id.as_deref().unwrap_or("missing")) }
+            <strong>{ kind }</strong>{ " " }<code>{ untrusted(&e.id) }</code>
+            { " (ProviderID " }{ untrusted(e.provider_id.as_deref().unwrap_or("missing")) }{ cert }
+            if let Some(upn) = &e.upn {
+                { ", user " }{ untrusted(upn) }
+            }
+            { ")" }
         </li>
     }
 }

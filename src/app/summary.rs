@@ -7,6 +7,7 @@ use yew::prelude::*;
 use super::browser::{download_text, focus_by_id};
 use super::format::report_file_name;
 use super::state::Action;
+use super::untrusted::untrusted;
 use super::use_app;
 use crate::engine::Severity;
 use crate::export::{ExportKind, ExportOptions, export};
@@ -60,7 +61,7 @@ pub fn summary() -> Html {
                 focus_by_id(&target);
             });
             html! {
-                <li><a href={format!("#file-{}", f.id.0)} onclick={go}>{ &f.name }</a>{ format!(" {what}") }</li>
+                <li><a href={format!("#file-{}", f.id.0)} onclick={go}>{ untrusted(&f.name) }</a>{ format!(" {what}") }</li>
             }
         })
         .collect();

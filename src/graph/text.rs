@@ -144,15 +144,25 @@ pub fn display_name(text: &str, max_units: usize) -> String {
 /// The full text for a tooltip: nothing cut, but every invisible or control character spelled
 /// out as `[U+200B]` so the reader sees it is there.
 pub fn revealed(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    revealed_within(text, usize::MAX).0
+}
+
+/// Untrusted text for a page or report that shows it in full rather than in a drawing: hidden
+/// characters spelled out (as [`revealed`] does) so a right-to-left override cannot reorder what
+/// follows and a zero-width space cannot hide in a look-alike, and at most `max_chars`
+/// characters, so a 100,000-character registry value cannot bury the page. Returns the text to
+/// show and how many characters of the input were left out.
+pub fn revealed_within(text: &str, max_chars: usize) -> (String, usize) {
+    let mut shown = String::new();
+    let mut chars = text.chars();
+    for c in chars.by_ref().take(max_chars) {
         if is_invisible_format(c) || is_noncharacter(c) || (c.is_control() && c != '\n') {
-            out.push_str(&format!("[U+{:04X}]", u32::from(c)));
+            shown.push_str(&format!("[U+{:04X}]", u32::from(c)));
         } else {
-            out.push(c);
+            shown.push(c);
         }
     }
-    out
+    (shown, chars.count())
 }
 
 /// Splits a label into lines no wider than `max_units` at spaces (a single long word is fitted).
@@ -179,6 +189,22 @@ pub fn wrap(text: &str, max_units: usize) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn revealed_within_spells_out_hidden_characters_and_counts_what_it_leaves_out() {
+        assert_eq!(
+            revealed_within("evil\u{202E}gnp.exe\u{0}", 100),
+            ("evil[U+202E]gnp.exe[U+0000]".to_string(), 0)
+        );
+        assert_eq!(
+            revealed_within("ab\u{200B}cdef", 3),
+            ("ab[U+200B]".to_string(), 4)
+        );
+        let huge = "x".repeat(100_000);
+        let (shown, left_out) = revealed_within(&huge, 400);
+        assert_eq!((shown.len(), left_out), (400, 99_600));
+        assert_eq!(revealed_within("", 0), (String::new(), 0));
+    }
+
     use super::*;
 
     #[test]
