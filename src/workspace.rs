@@ -77,6 +77,10 @@ pub struct LoadedFile {
     pub log_events: Vec<LogEvent>,
     /// Kept only while a PKCS#12 file waits for its password.
     locked_pkcs12: Option<Vec<u8>>,
+    /// Certificates not read because the file already held [`limits::MAX_CERTS_PER_FILE`].
+    certs_left_out: usize,
+    /// Agent log events left out: only the latest [`limits::MAX_LOG_EVENTS_PER_FILE`] are kept.
+    log_events_left_out: u64,
 }
 
 impl LoadedFile {
@@ -94,6 +98,8 @@ impl LoadedFile {
             bundle: None,
             log_events: Vec::new(),
             locked_pkcs12: None,
+            certs_left_out: 0,
+            log_events_left_out: 0,
         }
     }
 
@@ -275,12 +281,14 @@ impl Workspace {
                 }
             }
         }
-        let (events, _) = scanner.finish();
+        let (events, summary) = scanner.finish();
         file.log_events = events;
+        file.log_events_left_out = summary.dropped_oldest;
         if file.log_events.is_empty() && file.status == FileStatus::Read {
             file.problems.push(no_log_lines(name));
             file.status = FileStatus::Partial;
         }
+        cap_problems(&mut file);
         self.files.push(file);
         id
     }
@@ -518,7 +526,8 @@ fn read_into(file: &mut LoadedFile, bytes: &[u8], passwords: &[&str]) {
         FileKind::AgentLog => {
             let mut scanner = LogScanner::new(&name);
             scanner.feed(bytes);
-            let (events, _) = scanner.finish();
+            let (events, summary) = scanner.finish();
+            file.log_events_left_out = summary.dropped_oldest;
             if events.is_empty() {
                 file.problems.push(no_log_lines(&name));
                 file.status = FileStatus::Partial;
@@ -543,14 +552,21 @@ fn read_bundle_into(file: &mut LoadedFile, bytes: &[u8]) {
         file.problems.push(format!("{name}: {problem}"));
     }
     for entry in bundle.certificates {
+        if file.certs.len() >= limits::MAX_CERTS_PER_FILE {
+            file.certs_left_out += 1;
+            continue;
+        }
         match decode_certificate(&entry.der) {
-            Ok(decoded) => file.certs.push(LoadedCert {
-                decoded,
-                store: entry.store,
-                private_key: entry.private_key,
-                key_provider: entry.key_provider,
-                friendly_name: entry.friendly_name,
-            }),
+            Ok(decoded) => keep_cert(
+                file,
+                LoadedCert {
+                    decoded,
+                    store: entry.store,
+                    private_key: entry.private_key,
+                    key_provider: entry.key_provider,
+                    friendly_name: entry.friendly_name,
+                },
+            ),
             Err(e) => file.problems.push(format!(
                 "{name}: certificate {} is not readable: {e}",
                 entry.index
@@ -586,6 +602,12 @@ fn read_bundle_into(file: &mut LoadedFile, bytes: &[u8]) {
         file.log_events
             .extend(scan_lines(log_name, lines.iter().map(String::as_str)));
     }
+    let excess = file
+        .log_events
+        .len()
+        .saturating_sub(limits::MAX_LOG_EVENTS_PER_FILE);
+    file.log_events.drain(..excess);
+    file.log_events_left_out += excess as u64;
     file.bundle = Some(BundleInfo {
         collected_at: bundle.collected_at,
         device: bundle.device,
@@ -617,13 +639,26 @@ fn combine_summaries(mut total: RegSummary, next: RegSummary) -> RegSummary {
 }
 
 fn push_cert(file: &mut LoadedFile, decoded: DecodedCert, private_key: KeyPresence) {
-    file.certs.push(LoadedCert {
-        decoded,
-        store: Store::LocalMachineMy,
-        private_key,
-        key_provider: None,
-        friendly_name: None,
-    });
+    keep_cert(
+        file,
+        LoadedCert {
+            decoded,
+            store: Store::LocalMachineMy,
+            private_key,
+            key_provider: None,
+            friendly_name: None,
+        },
+    );
+}
+
+/// Adds a certificate unless the file already holds [`limits::MAX_CERTS_PER_FILE`]; then it is
+/// counted, and [`cap_problems`] says so.
+fn keep_cert(file: &mut LoadedFile, cert: LoadedCert) {
+    if file.certs.len() < limits::MAX_CERTS_PER_FILE {
+        file.certs.push(cert);
+    } else {
+        file.certs_left_out += 1;
+    }
 }
 
 fn read_pkcs7(file: &mut LoadedFile, der: &[u8]) {
@@ -790,6 +825,30 @@ fn settle(file: &mut LoadedFile) {
 /// Keeps the first [`limits::MAX_LISTED_PROBLEMS`] problems and says how many more there were.
 /// Runs once, when a file has been read.
 fn cap_problems(file: &mut LoadedFile) {
+    let mut over_limits = Vec::new();
+    if file.certs_left_out > 0 {
+        over_limits.push(format!(
+            "{}: {} more certificate(s) not read: at most {} are read from one file",
+            file.name,
+            file.certs_left_out,
+            limits::MAX_CERTS_PER_FILE
+        ));
+    }
+    if file.log_events_left_out > 0 {
+        over_limits.push(format!(
+            "{}: {} older log line(s) about the MDM certificate left out: the latest {} are kept",
+            file.name,
+            file.log_events_left_out,
+            limits::MAX_LOG_EVENTS_PER_FILE
+        ));
+    }
+    if !over_limits.is_empty() {
+        // First, so that capping the list below never hides them.
+        file.problems.splice(0..0, over_limits);
+        if file.status == FileStatus::Read {
+            file.status = FileStatus::Partial;
+        }
+    }
     if file.problems.len() > limits::MAX_LISTED_PROBLEMS {
         file.problems = capped(&file.problems, &file.name);
     }

@@ -8,6 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::limits::MAX_LOG_EVENTS_PER_FILE;
 use crate::scenario::{LogEvent, LogEventKind, Thumbprint};
 use crate::utc::UtcTime;
 
@@ -23,6 +24,9 @@ pub struct LogSummary {
     pub records: u64,
     pub kept: u64,
     pub oversized_records: u64,
+    /// Kept events left out because the file held more than
+    /// [`MAX_LOG_EVENTS_PER_FILE`](super::limits::MAX_LOG_EVENTS_PER_FILE): the oldest go.
+    pub dropped_oldest: u64,
 }
 
 /// The streaming filter for one log file.
@@ -109,6 +113,11 @@ impl LogScanner {
             if let Some(event) = parse_record(line, &self.source) {
                 self.summary.kept += 1;
                 self.events.push(event);
+                // Amortised: trim once the list is twice the cap, so memory stays bounded
+                // without shifting the list on every event.
+                if self.events.len() >= 2 * MAX_LOG_EVENTS_PER_FILE {
+                    self.drop_oldest();
+                }
             }
         }
     }
@@ -118,7 +127,17 @@ impl LogScanner {
         if !self.pending.is_empty() {
             self.flush();
         }
+        self.drop_oldest();
         (self.events, self.summary)
+    }
+
+    /// Keeps the latest [`MAX_LOG_EVENTS_PER_FILE`] events.
+    fn drop_oldest(&mut self) {
+        let excess = self.events.len().saturating_sub(MAX_LOG_EVENTS_PER_FILE);
+        if excess > 0 {
+            self.events.drain(..excess);
+            self.summary.dropped_oldest += excess as u64;
+        }
     }
 }
 
@@ -261,6 +280,36 @@ pub fn is_agent_log_name(name: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn only_the_latest_events_are_kept_and_the_rest_are_counted() {
+        let mut scanner = LogScanner::new("big.log");
+        let total = 2 * MAX_LOG_EVENTS_PER_FILE + 5_000;
+        for i in 0..total {
+            // The thumbprint changes with i, so which events survive is visible.
+            let line = format!("Set MdmDeviceCertificate : {i:040X}\n");
+            scanner.feed(line.as_bytes());
+        }
+        let (events, summary) = scanner.finish();
+        assert_eq!(events.len(), MAX_LOG_EVENTS_PER_FILE);
+        assert_eq!(summary.kept, total as u64);
+        assert_eq!(
+            summary.dropped_oldest,
+            (total - MAX_LOG_EVENTS_PER_FILE) as u64
+        );
+        let thumbprint = |event: &LogEvent| match &event.kind {
+            LogEventKind::SetCertificate { thumbprint } => thumbprint.as_str().to_owned(),
+            LogEventKind::FoundNone => String::new(),
+        };
+        assert_eq!(
+            thumbprint(&events[0]),
+            format!("{:040X}", total - MAX_LOG_EVENTS_PER_FILE)
+        );
+        assert_eq!(
+            thumbprint(&events[events.len() - 1]),
+            format!("{:040X}", total - 1)
+        );
+    }
+
     use super::*;
 
     const TP: &str = "3A1B2C3D4E5F60718293A4B5C6D7E8F901020304";
