@@ -64,7 +64,7 @@ impl State {
 fn sentence(clause: &str) -> String {
     let mut chars = clause.chars();
     match chars.next() {
-        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
+        Some(first) => format!("{}{}.", first.to_ascii_uppercase(), chars.as_str()),
         None => String::new(),
     }
 }

@@ -266,11 +266,16 @@ impl<'a> std::ops::Deref for Parts<'a> {
     }
 }
 
+/// The path in lower case for matching. ASCII folding is enough, and closer to Windows than
+/// full Unicode folding: every kept key's path is ASCII (names and GUIDs), so no non-ASCII letter
+/// can make a path match or miss one, while Unicode lower-casing maps look-alikes such as the
+/// Kelvin sign (U+212A) to `k`, which the registry does not. (It also keeps Unicode's case
+/// tables, about 25 KB, out of the page's download.)
 fn lower_path(parts: &[&str]) -> String {
     let mut out = String::from("hklm");
     for part in parts {
         out.push('\\');
-        out.push_str(&part.to_lowercase());
+        out.push_str(&part.to_ascii_lowercase());
     }
     out
 }

@@ -206,7 +206,7 @@ impl Pseudonyms {
                     break;
                 }
                 let digit = format!("{:x}", b & 0x0f);
-                out.push_str(&if upper { digit.to_uppercase() } else { digit });
+                out.push_str(&if upper { digit.to_ascii_uppercase() } else { digit });
             }
             block += 1;
         }
@@ -257,7 +257,7 @@ fn normalize(value: &str) -> String {
         .trim()
         .trim_start_matches('{')
         .trim_end_matches('}')
-        .to_lowercase()
+        .to_ascii_lowercase()
 }
 
 /// A short alphanumeric extension worth keeping (`cer`, `pfx`, `reg`, `log`, `json`).
@@ -284,7 +284,7 @@ fn write_guid(guid: Guid, style: GuidStyle) -> String {
         text.retain(|c| c != '-');
     }
     if style.upper {
-        text = text.to_uppercase();
+        text.make_ascii_uppercase();
     }
     format!(
         "{}{text}{}",
