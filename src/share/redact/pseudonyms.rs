@@ -206,7 +206,11 @@ impl Pseudonyms {
                     break;
                 }
                 let digit = format!("{:x}", b & 0x0f);
-                out.push_str(&if upper { digit.to_ascii_uppercase() } else { digit });
+                out.push_str(&if upper {
+                    digit.to_ascii_uppercase()
+                } else {
+                    digit
+                });
             }
             block += 1;
         }
