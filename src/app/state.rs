@@ -35,6 +35,16 @@ pub struct Loading {
     pub done: u64,
 }
 
+/// One file of a drop or a pick, read in full by the loader and on its way into the workspace.
+#[derive(Clone, Debug)]
+pub enum ReadFile {
+    /// Its bytes, for the workspace to recognise and decode.
+    Bytes { name: String, bytes: Rc<[u8]> },
+    /// Why the page has no bytes for it (the browser could not read it, or it is too big); it
+    /// still gets its own card with that message.
+    Failed { name: String, message: String },
+}
+
 /// Everything the page shows, in one value.
 #[derive(Clone, Serialize, Deserialize)]
 pub struct State {
@@ -78,6 +88,9 @@ pub enum Action {
         name: String,
         bytes: Rc<[u8]>,
     },
+    /// Every small file of one drop or pick, in the order given: one state change, so the page
+    /// is rendered, laid out and painted once for the whole drop instead of once per file.
+    AddFiles(Vec<ReadFile>),
     /// A PKCS#12 file the loader opened asynchronously (`pkcs12_open`), with the empty password.
     AddPkcs12 {
         name: String,
@@ -177,10 +190,19 @@ impl State {
     /// Applies one action. Returns whether the verdict may have changed.
     pub fn apply(&mut self, action: Action) -> bool {
         match action {
-            Action::AddFile { name, bytes } => {
-                let id = Rc::make_mut(&mut self.workspace).add_file(&name, &bytes, &[]);
-                self.keep_registry_text(id, &bytes);
-                self.adopt_bundle_assumptions(id);
+            Action::AddFile { name, bytes } => self.add_bytes(&name, &bytes),
+            Action::AddFiles(files) => {
+                if files.is_empty() {
+                    return false;
+                }
+                for file in files {
+                    match file {
+                        ReadFile::Bytes { name, bytes } => self.add_bytes(&name, &bytes),
+                        ReadFile::Failed { name, message } => {
+                            Rc::make_mut(&mut self.workspace).add_failed(&name, message);
+                        }
+                    }
+                }
             }
             Action::AddPkcs12 {
                 name,
@@ -291,6 +313,13 @@ impl State {
             }
         }
         true
+    }
+
+    /// Adds one file read in full, keeping what "Save scenario" and a bundle's assumptions need.
+    fn add_bytes(&mut self, name: &str, bytes: &[u8]) {
+        let id = Rc::make_mut(&mut self.workspace).add_file(name, bytes, &[]);
+        self.keep_registry_text(id, bytes);
+        self.adopt_bundle_assumptions(id);
     }
 
     /// A scenario bundle carries the assumptions it was collected under (and maybe the time to
@@ -406,9 +435,87 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test;
 
     use super::*;
+    use crate::workspace::FileStatus;
+
+    const M1: &[u8] = include_bytes!("../../tests/fixtures/certs/m1.cer");
+    const M2: &[u8] = include_bytes!("../../tests/fixtures/certs/m2.cer");
 
     fn empty() -> Rc<State> {
         Rc::new(State::new(UtcTime(1_795_514_400)))
+    }
+
+    #[wasm_bindgen_test]
+    fn a_batch_joins_in_order_with_its_failed_files_and_is_judged() {
+        let state = empty().reduce(Action::AddFiles(vec![
+            ReadFile::Bytes {
+                name: "m1.cer".into(),
+                bytes: Rc::from(M1),
+            },
+            ReadFile::Failed {
+                name: "locked.cer".into(),
+                message: "the browser could not read locked.cer: denied".into(),
+            },
+            ReadFile::Bytes {
+                name: "m2.cer".into(),
+                bytes: Rc::from(M2),
+            },
+        ]));
+        let names: Vec<&str> = state
+            .workspace
+            .files()
+            .iter()
+            .map(|f| f.name.as_str())
+            .collect();
+        assert_eq!(names, ["m1.cer", "locked.cer", "m2.cer"]);
+        let failed = state.workspace.files().get(1).map(|f| &f.status);
+        assert!(
+            matches!(failed, Some(FileStatus::Failed { message }) if message.contains("denied")),
+            "{failed:?}"
+        );
+        assert_eq!(
+            state
+                .workspace
+                .files()
+                .iter()
+                .map(|f| f.certs.len())
+                .sum::<usize>(),
+            2
+        );
+        assert!(state.judgement.is_some(), "the batch is judged");
+    }
+
+    #[wasm_bindgen_test]
+    fn a_batch_judges_as_the_same_files_one_by_one() {
+        let one_by_one = empty()
+            .reduce(Action::AddFile {
+                name: "m1.cer".into(),
+                bytes: Rc::from(M1),
+            })
+            .reduce(Action::AddFile {
+                name: "m2.cer".into(),
+                bytes: Rc::from(M2),
+            });
+        let batched = empty().reduce(Action::AddFiles(vec![
+            ReadFile::Bytes {
+                name: "m1.cer".into(),
+                bytes: Rc::from(M1),
+            },
+            ReadFile::Bytes {
+                name: "m2.cer".into(),
+                bytes: Rc::from(M2),
+            },
+        ]));
+        let trace = |s: &State| s.judgement.as_ref().map(|j| j.trace.clone());
+        assert!(trace(&batched).is_some());
+        assert_eq!(trace(&batched), trace(&one_by_one));
+    }
+
+    #[wasm_bindgen_test]
+    fn an_empty_batch_changes_nothing() {
+        let mut state = State::new(UtcTime(1_795_514_400));
+        assert!(!state.apply(Action::AddFiles(Vec::new())));
+        assert!(state.workspace.files().is_empty());
+        assert!(state.judgement.is_none());
     }
 
     #[wasm_bindgen_test]
