@@ -33,7 +33,8 @@ impl Thumbprint {
     pub fn of_der(der: &[u8]) -> Self {
         use sha1::{Digest, Sha1};
         let digest = Sha1::digest(der);
-        Thumbprint(digest.iter().map(|b| format!("{b:02X}")).collect())
+        // One buffer, not a `format!` per byte (20 small strings per certificate decoded).
+        Thumbprint(crate::intune::hex_compact(&digest))
     }
 
     pub fn as_str(&self) -> &str {
