@@ -161,3 +161,18 @@ fn a_log_keeps_its_latest_10000_events_and_counts_the_rest() {
         ]
     );
 }
+
+#[test]
+fn nesting_is_bounded_a_deep_bundle_is_an_error_not_a_stack_overflow() {
+    let scratch = Scratch::new("nesting");
+    let mut text = br#"{"schema":"ime-cert-inspector/scenario/v1","certificates":"#.to_vec();
+    text.extend(std::iter::repeat_n(b'[', 100_000));
+    let path = scratch.write("deep.json", &text);
+    let messages = errors_beside_m1(&path, "deep.json");
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(
+        messages[0].starts_with("deep.json") && messages[0].contains("recursion limit"),
+        "{}",
+        messages[0]
+    );
+}
