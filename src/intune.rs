@@ -250,48 +250,57 @@ pub fn guid_shape_label(shape: GuidShape) -> &'static str {
 
 /// Upper-case hex pairs separated by spaces: `04 10 A1`.
 pub fn hex_spaced(bytes: &[u8]) -> String {
-    let mut text = String::with_capacity(bytes.len() * 3);
-    for (i, byte) in bytes.iter().enumerate() {
-        if i > 0 {
-            text.push(' ');
-        }
-        push_hex_upper(&mut text, *byte);
+    let mut text = vec![b' '; (bytes.len() * 3).saturating_sub(1)];
+    for (slot, byte) in text.chunks_mut(3).zip(bytes) {
+        write_hex_pair(slot, UPPER_HEX, *byte);
     }
-    text
+    ascii_text(text)
 }
 
 /// Upper-case hex without separators, as digests and thumbprints are shown.
 pub fn hex_compact(bytes: &[u8]) -> String {
-    let mut text = String::with_capacity(bytes.len() * 2);
-    for byte in bytes {
-        push_hex_upper(&mut text, *byte);
+    let mut text = vec![0u8; bytes.len() * 2];
+    for (slot, byte) in text.chunks_mut(2).zip(bytes) {
+        write_hex_pair(slot, UPPER_HEX, *byte);
     }
-    text
+    ascii_text(text)
 }
 
 /// A GUID as `Guid`'s `Display` writes it (lower case, hyphenated), built in one buffer: a
 /// certificate shows several GUID extensions, and `Display`'s sixteen `write!` calls were the
 /// largest single part of decoding one (BENCHMARKS.md).
 fn guid_text(guid: &Guid) -> String {
-    let mut text = String::with_capacity(36);
+    let mut text = [b'-'; 36];
+    let mut at = 0;
     for (i, byte) in guid.0.iter().enumerate() {
         if matches!(i, 4 | 6 | 8 | 10) {
-            text.push('-');
+            at += 1;
         }
-        for nibble in [byte >> 4, byte & 0x0F] {
-            text.push(char::from_digit(u32::from(nibble), 16).unwrap_or('0'));
+        if let Some(slot) = text.get_mut(at..at + 2) {
+            write_hex_pair(slot, LOWER_HEX, *byte);
         }
+        at += 2;
     }
-    text
+    ascii_text(text.to_vec())
 }
 
-/// Two upper-case hex digits, written in place: a certificate's extension rows are mostly hex,
-/// and a `format!` per byte was a measurable part of decoding one (see BENCHMARKS.md).
-fn push_hex_upper(text: &mut String, byte: u8) {
-    for nibble in [byte >> 4, byte & 0x0F] {
-        let digit = char::from_digit(u32::from(nibble), 16).unwrap_or('0');
-        text.push(digit.to_ascii_uppercase());
+const UPPER_HEX: &[u8; 16] = b"0123456789ABCDEF";
+const LOWER_HEX: &[u8; 16] = b"0123456789abcdef";
+
+/// Two hex digits into the first two bytes of `slot`. The hex helpers fill byte buffers rather
+/// than pushing `char`s: the web build is optimised for size, where `String::push` is a call per
+/// character (and a `format!` per byte was a measurable part of decoding a certificate).
+fn write_hex_pair(slot: &mut [u8], digits: &[u8; 16], byte: u8) {
+    let digit = |nibble: u8| digits.get(usize::from(nibble)).copied().unwrap_or(b'0');
+    if let [high, low, ..] = slot {
+        *high = digit(byte >> 4);
+        *low = digit(byte & 0x0F);
     }
+}
+
+/// The text of a buffer these helpers filled (ASCII only, so the check always passes).
+fn ascii_text(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 /// An extension value as text, with a note on how it was encoded or what is odd about it.
