@@ -736,7 +736,8 @@ fn apply_pkcs12(
 
 fn read_text(file: &mut LoadedFile, bytes: &[u8]) {
     let name = file.name.clone();
-    let text = String::from_utf8_lossy(bytes);
+    // UTF-8 or, with a byte-order mark, UTF-16 (Notepad's "Unicode"), as the sniffer read it.
+    let text = pem::text_from_bytes(bytes);
     let blocks = pem::parse_text(&text);
     if blocks.is_empty() {
         file.fail(format!(

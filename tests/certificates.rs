@@ -5,6 +5,8 @@
 //! Thumbprints and serials come from the manifest, never from literals: regenerating the
 //! fixtures makes new keys.
 
+mod common;
+
 use std::path::PathBuf;
 
 use ime_cert_inspector::ingest::pem;
@@ -581,4 +583,20 @@ fn a_broken_account_id_is_shown_not_fatal() {
         Some(GuidValue::Malformed { .. })
     ));
     assert_eq!(decoded.details.kind, CertKind::MdmDevice);
+}
+
+#[test]
+fn a_utf16_pem_file_reads_like_its_utf8_twin() {
+    // Notepad's "Unicode" save: the sniffer read it as text, and so must the workspace.
+    let utf16 = common::report(&["@formats/m1-utf16.pem"]);
+    assert!(
+        common::errors(&utf16).is_empty(),
+        "{:?}",
+        common::errors(&utf16)
+    );
+    assert_eq!(utf16["agent"]["cert"], common::tp("m1"));
+    assert_eq!(
+        utf16["agent"],
+        common::report(&["@formats/m1.pem"])["agent"]
+    );
 }

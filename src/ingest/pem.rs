@@ -86,7 +86,12 @@ pub fn text_from_bytes(bytes: &[u8]) -> Cow<'_, str> {
         return utf16(rest, u16::from_be_bytes);
     }
     let rest = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
-    String::from_utf8_lossy(rest)
+    // Valid UTF-8 (nearly every PEM file) is checked word by word and borrowed; the lossy
+    // decoder, which goes chunk by chunk, is for the rest.
+    match std::str::from_utf8(rest) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(rest),
+    }
 }
 
 /// Every PEM block in the text, in order; or, when there is no `BEGIN` line at all, the whole
