@@ -10,7 +10,7 @@
 //! split so the page can derive PBKDF2 keys with WebCrypto (`crypto.subtle.deriveBits`), the way
 //! the web app can plug the browser's native PBKDF2 into the core.
 
-use ime_cert_inspector::ingest::pem::parse_text;
+use ime_cert_inspector::ingest::pem::{parse_text, text_from_bytes};
 use ime_cert_inspector::ingest::pkcs12::{
     self, DerivedKey, KdfRequest, Password, Pkcs12File, pkcs12_kdf,
 };
@@ -57,10 +57,12 @@ pub fn decode_der(der: &[u8]) -> Result<u32, BenchError> {
     Ok(u32::try_from(cert.facts.subject.len()).unwrap_or(u32::MAX))
 }
 
-/// PEM text → blocks → certificates; returns how many certificates decoded.
+/// A PEM file's bytes → text → blocks → certificates; returns how many certificates decoded.
+/// Bytes, as the web app has them from the file (`text_from_bytes` then `parse_text`, as
+/// `Workspace::add_file` does), not a JavaScript string to convert on every call.
 #[wasm_bindgen]
-pub fn decode_pem(text: &str) -> u32 {
-    let decoded = parse_text(text)
+pub fn decode_pem(bytes: &[u8]) -> u32 {
+    let decoded = parse_text(&text_from_bytes(bytes))
         .into_iter()
         .filter_map(Result::ok)
         .filter(|block| block.is_certificate())
@@ -275,7 +277,7 @@ mod tests {
         assert!(decode_der(&fixture("certs/m1.cer")).is_ok_and(|len| len > 3));
         assert!(decode_der(b"not a certificate").is_err());
         let pem = String::from_utf8(fixture("formats/m1-m2-with-text.pem")).unwrap_or_default();
-        assert_eq!(decode_pem(&pem), 2);
+        assert_eq!(decode_pem(pem.as_bytes()), 2);
     }
 
     #[test]
