@@ -1,5 +1,6 @@
 // A file set crafted to attack the page (tests/fixtures/generate_hostile.py): markup in a
-// certificate subject, in a file name, in registry key names and values and in a log line;
+// certificate subject (and a look-alike one with a right-to-left override, a zero-width space
+// and a NUL), in a file name, in registry key names and values and in a log line;
 // `javascript:` URLs; a 100,000-character value; right-to-left overrides, zero-width spaces and
 // a NUL byte. Every script payload would set `window.__pwned`. Nothing may run, the page must
 // stay usable at laptop and phone width, the text must show as text with its hidden characters
@@ -14,6 +15,7 @@ const MARKUP = thumb('markup-subject');
 const HOSTILE_NAME = '<img src=x onerror="window.__pwned=\'file-name\'">\u202egnp.cer';
 const DROP = [
   { path: 'certs/markup-subject.cer', name: 'markup-subject.cer' },
+  { path: 'certs/bidi-subject.cer', name: 'bidi-subject.cer' },
   { path: 'certs/m1.cer', name: HOSTILE_NAME },
   { path: 'hostile/enrollments.reg', name: 'enrollments.reg' },
   { path: 'hostile/IntuneManagementExtension.log', name: 'IntuneManagementExtension.log' },
@@ -117,6 +119,10 @@ describe('a crafted file set', () => {
       const log = card(p, 'IntuneManagementExtension.log');
       assert.ok((await log.textContent()).includes('<img src=x onerror="window.__pwned=\'log\'">[U+202E]'));
       assert.ok((await card(p, 'markup-subject.cer').textContent()).includes('<script>alert(1)</script>'));
+      // A look-alike subject: zero-width space, right-to-left override and NUL, all spelled out.
+      const bidi = card(p, 'bidi-subject.cer');
+      assert.equal(await bidi.locator('dd').first().textContent(),
+        'CN="Micro[U+200B]soft Intune [U+202E]gnp.exe[U+0000]<b>x</b>"');
 
       // Usable: no sideways scrolling, and the outcome and the drop target are still reachable.
       assert.ok(await fitsWidth(p), 'the page is wider than the window');
