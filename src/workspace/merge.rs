@@ -1,0 +1,127 @@
+//! What all the files say together: the one [`Scenario`] they describe, and its judgement.
+//!
+//! Files are combined in the order given: certificates join (the same certificate in the same
+//! store is one), registry exports apply one over the other, log evidence follows supply order,
+//! and a later bundle's assumptions win over an earlier one's.
+
+use std::collections::BTreeMap;
+
+use super::{Judgement, LoadedFile, Workspace};
+use crate::engine;
+use crate::ingest::InputError;
+use crate::ingest::reg::RegistryState;
+use crate::ingest::x509::CertDetails;
+use crate::scenario::{Assumptions, Certificate, LogEvent, RegistryFacts, Scenario, Thumbprint};
+use crate::utc::UtcTime;
+
+impl Workspace {
+    /// One entry per file that could not be read completely.
+    pub fn errors(&self) -> Vec<InputError> {
+        self.files.iter().filter_map(LoadedFile::error).collect()
+    }
+
+    /// The registry facts of every `.reg` input, applied in the order given.
+    pub fn registry_facts(&self) -> RegistryFacts {
+        let mut combined = RegistryState::new();
+        for state in self.files.iter().filter_map(|f| f.registry_state.as_ref()) {
+            combined.apply(state);
+        }
+        combined.facts()
+    }
+
+    /// The assumptions the bundles carry, applied over `base` in file order (later bundles win
+    /// for single values; lists are merged). Callers apply their own explicit choices after this.
+    pub fn assumptions_from_bundles(&self, base: Assumptions) -> Assumptions {
+        let mut out = base;
+        for info in self.files.iter().filter_map(|f| f.bundle.as_ref()) {
+            let a = &info.assumptions;
+            if let Some(v) = a.metadata_max_age_hours {
+                out.metadata_max_age_hours = v;
+            }
+            if let Some(v) = a.device_cert_cache_max_age_hours {
+                out.device_cert_cache_max_age_hours = v;
+            }
+            if let Some(v) = a.renewal_window_days {
+                out.renewal_window_days = v;
+            }
+            if let Some(v) = a.gateway {
+                out.gateway = v;
+            }
+            for guid in &a.flighted_accounts {
+                if !out.flighted_accounts.contains(guid) {
+                    out.flighted_accounts.push(*guid);
+                }
+            }
+            for (tp, verdict) in &a.overrides {
+                out.overrides.insert(tp.clone(), *verdict);
+            }
+        }
+        out
+    }
+
+    /// The evaluation time a bundle asks for, if any (the last bundle that names one).
+    pub fn bundle_evaluated_at(&self) -> Option<UtcTime> {
+        self.files
+            .iter()
+            .filter_map(|f| f.bundle.as_ref()?.assumptions.evaluated_at)
+            .next_back()
+    }
+
+    /// When the (last) bundle was collected: the app offers it as the evaluation time.
+    pub fn collected_at(&self) -> Option<UtcTime> {
+        self.files
+            .iter()
+            .filter_map(|f| f.bundle.as_ref()?.collected_at)
+            .next_back()
+    }
+
+    /// Every piece of agent log evidence, in supply order.
+    pub fn log_events(&self) -> Vec<LogEvent> {
+        self.files
+            .iter()
+            .flat_map(|f| f.log_events.iter().cloned())
+            .collect()
+    }
+
+    /// Decoded details per thumbprint, for the report and the certificate cards.
+    pub fn details(&self) -> BTreeMap<Thumbprint, CertDetails> {
+        let mut map = BTreeMap::new();
+        for cert in self.files.iter().flat_map(|f| &f.certs) {
+            map.entry(cert.decoded.facts.thumbprint.clone())
+                .or_insert_with(|| cert.decoded.details.clone());
+        }
+        map
+    }
+
+    /// The scenario these files describe, judged at `evaluated_at` under `assumptions`.
+    pub fn scenario(&self, evaluated_at: UtcTime, assumptions: Assumptions) -> Scenario {
+        let mut scenario = Scenario::new(evaluated_at);
+        scenario.assumptions = assumptions;
+        for file in &self.files {
+            for cert in &file.certs {
+                scenario.add_certificate(Certificate {
+                    facts: cert.decoded.facts.clone(),
+                    store: cert.store.clone(),
+                    private_key: cert.private_key,
+                    sources: vec![file.name.clone()],
+                    key_provider: cert.key_provider.clone(),
+                });
+            }
+        }
+        scenario.registry = self.registry_facts();
+        scenario.log_evidence = self.log_events();
+        scenario
+    }
+
+    /// Builds the scenario and judges it.
+    pub fn judge(&self, evaluated_at: UtcTime, assumptions: Assumptions) -> Judgement {
+        let scenario = self.scenario(evaluated_at, assumptions);
+        let trace = engine::evaluate(&scenario);
+        Judgement {
+            trace,
+            errors: self.errors(),
+            details: self.details(),
+            scenario,
+        }
+    }
+}
