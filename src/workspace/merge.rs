@@ -115,7 +115,12 @@ impl Workspace {
 
     /// Builds the scenario and judges it.
     pub fn judge(&self, evaluated_at: UtcTime, assumptions: Assumptions) -> Judgement {
-        let scenario = self.scenario(evaluated_at, assumptions);
+        self.judgement_of(self.scenario(evaluated_at, assumptions))
+    }
+
+    /// Runs the engine on a scenario built from these files and pairs the trace with the
+    /// files' input errors and certificate details (also for a scenario merged with a link).
+    pub(super) fn judgement_of(&self, scenario: Scenario) -> Judgement {
         let trace = engine::evaluate(&scenario);
         Judgement {
             trace,

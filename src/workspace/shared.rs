@@ -7,7 +7,6 @@
 //! lines follow the link's.
 
 use super::{Judgement, Workspace};
-use crate::engine;
 use crate::scenario::{Assumptions, RegistryFacts, Scenario};
 use crate::utc::UtcTime;
 
@@ -31,13 +30,7 @@ impl Workspace {
             scenario.registry = files.registry;
         }
         scenario.log_evidence.extend(files.log_evidence);
-        let trace = engine::evaluate(&scenario);
-        Judgement {
-            trace,
-            errors: self.errors(),
-            details: self.details(),
-            scenario,
-        }
+        self.judgement_of(scenario)
     }
 }
 
