@@ -248,6 +248,16 @@ pub fn guid_shape_label(shape: GuidShape) -> &'static str {
     }
 }
 
+/// The note under a decoded GUID value. Whole static strings, not a `format!`: it is written
+/// for several extensions of every certificate decoded.
+fn guid_shape_note(shape: GuidShape) -> &'static str {
+    match shape {
+        GuidShape::Bare => "GUID shape: 16 bare bytes",
+        GuidShape::OctetString => "GUID shape: 04 10 (OCTET STRING)",
+        GuidShape::OctetStringLongForm => "GUID shape: 04 81 10 (long form)",
+    }
+}
+
 /// Upper-case hex pairs separated by spaces: `04 10 A1`.
 pub fn hex_spaced(bytes: &[u8]) -> String {
     let mut text = vec![b' '; (bytes.len() * 3).saturating_sub(1)];
@@ -328,10 +338,9 @@ pub fn decode_value(info: &OidInfo, bytes: &[u8]) -> DecodedValue {
     let decoded = match info.decoding {
         ValueDecoding::Guid => decode_guid_text(bytes),
         ValueDecoding::GuidIfShaped => match decode_guid_value(bytes) {
-            GuidValue::Decoded { guid, shape } => DecodedValue::noted(
-                guid_text(&guid),
-                format!("GUID shape: {}", guid_shape_label(shape)),
-            ),
+            GuidValue::Decoded { guid, shape } => {
+                DecodedValue::noted(guid_text(&guid), guid_shape_note(shape))
+            }
             GuidValue::Malformed { raw_hex } => {
                 DecodedValue::noted(raw_hex, "not GUID-shaped; shown raw")
             }
@@ -345,7 +354,7 @@ pub fn decode_value(info: &OidInfo, bytes: &[u8]) -> DecodedValue {
         decoded
     } else {
         let note = match decoded.note {
-            Some(note) => format!("label unverified; {note}"),
+            Some(note) => ["label unverified; ", &note].concat(),
             None => "label unverified".to_string(),
         };
         DecodedValue::noted(decoded.value, note)
@@ -354,10 +363,9 @@ pub fn decode_value(info: &OidInfo, bytes: &[u8]) -> DecodedValue {
 
 fn decode_guid_text(bytes: &[u8]) -> DecodedValue {
     match decode_guid_value(bytes) {
-        GuidValue::Decoded { guid, shape } => DecodedValue::noted(
-            guid_text(&guid),
-            format!("GUID shape: {}", guid_shape_label(shape)),
-        ),
+        GuidValue::Decoded { guid, shape } => {
+            DecodedValue::noted(guid_text(&guid), guid_shape_note(shape))
+        }
         GuidValue::Malformed { raw_hex } => DecodedValue::noted(
             raw_hex,
             "malformed: not a GUID in any known shape (16 bytes, 04 10 + 16, 04 81 10 + 16)",
@@ -544,6 +552,20 @@ pub fn classify(input: &ClassifyInput<'_>) -> CertKind {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn guid_shape_notes_name_the_shape_label() {
+        for shape in [
+            GuidShape::Bare,
+            GuidShape::OctetString,
+            GuidShape::OctetStringLongForm,
+        ] {
+            assert_eq!(
+                guid_shape_note(shape),
+                format!("GUID shape: {}", guid_shape_label(shape))
+            );
+        }
+    }
+
     use super::*;
 
     const GUID_BYTES: [u8; 16] = [
