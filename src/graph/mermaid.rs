@@ -52,32 +52,19 @@ pub fn render_mermaid(scenario: &Scenario, trace: &Trace) -> String {
             declare_terminal(&mut out, &mut sort, scenario, trace, terminal);
         }
         for node in NodeId::ALL.into_iter().filter(|n| node_part(*n) == part) {
-            let content = node_content(scenario, trace, node);
-            sort(node.as_str(), content.taken);
-            let _ = writeln!(
-                out,
-                "    {}[\"{}\"]",
-                node.as_str(),
-                label(&one_line(&content))
-            );
+            declare_node(&mut out, &mut sort, scenario, trace, node, "    ");
         }
         for terminal in terminals(false) {
             declare_terminal(&mut out, &mut sort, scenario, trace, terminal);
         }
         out.push_str("  end\n");
     }
+    // The uninstall guard stands outside both parts' subgraphs.
     for node in NodeId::ALL
         .into_iter()
         .filter(|n| node_part(*n) == Part::Guard)
     {
-        let content = node_content(scenario, trace, node);
-        sort(node.as_str(), content.taken);
-        let _ = writeln!(
-            out,
-            "  {}[\"{}\"]",
-            node.as_str(),
-            label(&one_line(&content))
-        );
+        declare_node(&mut out, &mut sort, scenario, trace, node, "  ");
     }
 
     let mut taken_links = Vec::new();
@@ -107,6 +94,25 @@ pub fn render_mermaid(scenario: &Scenario, trace: &Trace) -> String {
         let _ = writeln!(out, "  linkStyle {} {TAKEN_LINK}", taken_links.join(","));
     }
     out
+}
+
+/// A decision node as a box, indented to sit inside (`"    "`) or outside (`"  "`) a subgraph.
+fn declare_node(
+    out: &mut String,
+    sort: &mut impl FnMut(&'static str, bool),
+    scenario: &Scenario,
+    trace: &Trace,
+    node: NodeId,
+    indent: &str,
+) {
+    let content = node_content(scenario, trace, node);
+    sort(node.as_str(), content.taken);
+    let _ = writeln!(
+        out,
+        "{indent}{}[\"{}\"]",
+        node.as_str(),
+        label(&one_line(&content))
+    );
 }
 
 fn declare_terminal(
