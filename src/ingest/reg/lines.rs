@@ -235,55 +235,44 @@ impl LineAssembler {
 mod tests {
     use super::*;
 
-    /// Feeds text and collects (line number, text, too long) for each logical line.
+    /// Feeds text and collects (line number, text, too long) for each logical line; checks that
+    /// feeding it character by character gives the same lines as feeding it all at once.
     fn lines_of(text: &str, max: usize) -> Vec<(u64, String, bool)> {
-        let mut a = LineAssembler::new(max);
-        let mut out = Vec::new();
-        // Character by character, then all at once: the same lines either way.
         let mut pieces: Vec<&str> = Vec::new();
         let mut rest = text;
         while let Some(c) = rest.chars().next() {
             pieces.push(&rest[..c.len_utf8()]);
             rest = &rest[c.len_utf8()..];
         }
-        let whole = lines_whole(text, max);
+        let out = assemble(pieces, max);
+        let whole = assemble([text], max);
+        assert_eq!(out, whole, "char by char and whole differ for {text:?}");
+        out
+    }
+
+    /// The lines an assembler makes of `pieces`, fed one after another.
+    fn assemble<'a>(
+        pieces: impl IntoIterator<Item = &'a str>,
+        max: usize,
+    ) -> Vec<(u64, String, bool)> {
+        let mut a = LineAssembler::new(max);
+        let mut out = Vec::new();
+        let mut collect = |a: &mut LineAssembler| {
+            if a.is_ready() {
+                let l = a.take();
+                out.push((l.number, l.text.to_string(), l.too_long));
+            }
+        };
         for piece in pieces {
             let mut rest = piece;
             while !rest.is_empty() {
                 let took = a.push_text(rest);
                 rest = &rest[took..];
-                if a.is_ready() {
-                    let l = a.take();
-                    out.push((l.number, l.text.to_string(), l.too_long));
-                }
+                collect(&mut a);
             }
         }
         a.finish();
-        if a.is_ready() {
-            let l = a.take();
-            out.push((l.number, l.text.to_string(), l.too_long));
-        }
-        assert_eq!(out, whole, "char by char and whole differ for {text:?}");
-        out
-    }
-
-    fn lines_whole(text: &str, max: usize) -> Vec<(u64, String, bool)> {
-        let mut a = LineAssembler::new(max);
-        let mut out = Vec::new();
-        let mut rest = text;
-        while !rest.is_empty() {
-            let took = a.push_text(rest);
-            rest = &rest[took..];
-            if a.is_ready() {
-                let l = a.take();
-                out.push((l.number, l.text.to_string(), l.too_long));
-            }
-        }
-        a.finish();
-        if a.is_ready() {
-            let l = a.take();
-            out.push((l.number, l.text.to_string(), l.too_long));
-        }
+        collect(&mut a);
         out
     }
 
