@@ -248,18 +248,6 @@ fn redact_hides_identities_but_not_the_verdict() {
     assert!(carried.contains("cn=microsoft intune mdm device ca"));
 }
 
-/// Fixture certificates with their keys present (as in the spec's table), then other arguments.
-fn with_keys(certs: &[&str], rest: &[&str]) -> Vec<String> {
-    let mut args = Vec::new();
-    for c in certs {
-        args.push(format!("@certs/{c}.cer"));
-        args.push("--key".into());
-        args.push(format!("{c}.cer=present"));
-    }
-    args.extend(rest.iter().map(|s| s.to_string()));
-    args
-}
-
 #[test]
 fn redact_keeps_every_worked_scenario() {
     let m1 = tp("m1");

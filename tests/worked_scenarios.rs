@@ -16,18 +16,6 @@ fn strings(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| s.to_string()).collect()
 }
 
-/// The spec's certificates all have their key present.
-fn with_keys(certs: &[&str], rest: &[&str]) -> Vec<String> {
-    let mut args = Vec::new();
-    for c in certs {
-        args.push(format!("@certs/{c}.cer"));
-        args.push("--key".into());
-        args.push(format!("{c}.cer=present"));
-    }
-    args.extend(rest.iter().map(|s| s.to_string()));
-    args
-}
-
 fn run(certs: &[&str], rest: &[&str]) -> Value {
     let args = with_keys(certs, rest);
     let refs: Vec<&str> = args.iter().map(String::as_str).collect();

@@ -67,6 +67,18 @@ pub fn imecert(args: &[&str]) -> Run {
 }
 
 /// `imecert --format json --at AT …`, asserting a report was produced.
+/// Fixture certificates with their keys present (as in the spec's table), then other arguments.
+pub fn with_keys(certs: &[&str], rest: &[&str]) -> Vec<String> {
+    let mut args = Vec::new();
+    for c in certs {
+        args.push(format!("@certs/{c}.cer"));
+        args.push("--key".into());
+        args.push(format!("{c}.cer=present"));
+    }
+    args.extend(rest.iter().map(|s| s.to_string()));
+    args
+}
+
 pub fn report(args: &[&str]) -> Value {
     let mut full = vec!["--format", "json", "--at", AT];
     full.extend_from_slice(args);
