@@ -1,6 +1,7 @@
 // Shared set-up for the end-to-end tests: the release dist/ served on 127.0.0.1 under a
 // sub-path, system Chromium driven by playwright-core, every request the page makes recorded,
 // and helpers that act as a person would (drop files, type a password, pick a store).
+import assert from 'node:assert/strict';
 import { mkdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -72,6 +73,12 @@ export async function start() {
     await server.close();
   }
   return { server, browser, newPage, close };
+}
+
+/** After a test: the page asked no other origin and logged no error. */
+export function assertPageQuiet(page, server) {
+  assert.deepEqual(foreignRequests(page, server), [], 'the page asked another origin');
+  assert.deepEqual(page.errors, [], 'the page logged errors');
 }
 
 /** Asserts-ready list of requests that went anywhere but the test server. */

@@ -8,7 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  PHONE, card, dropNamedFiles, foreignRequests, outcome, screenshot, short, start, thumb,
+  PHONE, card, dropNamedFiles, assertPageQuiet, outcome, screenshot, short, start, thumb,
 } from './harness.mjs';
 
 const MARKUP = thumb('markup-subject');
@@ -63,8 +63,7 @@ describe('a crafted file set', () => {
   before(async () => { env = await start(); });
   after(async () => {
     for (const page of pages) {
-      assert.deepEqual(foreignRequests(page, env.server), [], 'the page asked another origin');
-      assert.deepEqual(page.errors, [], 'the page logged errors');
+      assertPageQuiet(page, env.server);
       assert.ok(!page.requests.some((url) => /\/x$/.test(url)), 'a hostile <img src=x> was loaded');
     }
     await env.close();

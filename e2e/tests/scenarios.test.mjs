@@ -3,7 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  ACCOUNT_A, card, dropFiles, findingCodes, foreignRequests, nodeStates, outcome, pickFiles,
+  ACCOUNT_A, card, dropFiles, findingCodes, assertPageQuiet, nodeStates, outcome, pickFiles,
   screenshot, setEvaluatedAt, setStore, short, start, thumb, toggleFlightChip,
 } from './harness.mjs';
 
@@ -27,8 +27,7 @@ describe('decision scenarios in the page', () => {
   before(async () => { env = await start(); });
   after(async () => {
     for (const page of pages) {
-      assert.deepEqual(foreignRequests(page, env.server), [], 'the page asked another origin');
-      assert.deepEqual(page.errors, [], 'the page logged errors');
+      assertPageQuiet(page, env.server);
     }
     await env.close();
   });

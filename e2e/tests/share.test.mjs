@@ -9,7 +9,7 @@ import { basename, join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { AxeBuilder } from '@axe-core/playwright';
 import {
-  ACCOUNT_A, LAPTOP, MANIFEST, ROOT, card, dropFiles, findingCodes, foreignRequests, nodeStates,
+  ACCOUNT_A, LAPTOP, MANIFEST, ROOT, card, dropFiles, findingCodes, assertPageQuiet, nodeStates,
   outcome, short, start, thumb, toggleFlightChip,
 } from './harness.mjs';
 import { serve } from '../server.mjs';
@@ -124,8 +124,7 @@ describe('sharing and saving', () => {
   });
   after(async () => {
     for (const page of pages) {
-      assert.deepEqual(foreignRequests(page, env.server), [], 'the page asked another origin');
-      assert.deepEqual(page.errors, [], 'the page logged errors');
+      assertPageQuiet(page, env.server);
     }
     await env.close();
     await extras.close();
