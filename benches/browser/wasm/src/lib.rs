@@ -11,9 +11,7 @@
 //! the web app can plug the browser's native PBKDF2 into the core.
 
 use ime_cert_inspector::ingest::pem::{parse_text, text_from_bytes};
-use ime_cert_inspector::ingest::pkcs12::{
-    self, DerivedKey, KdfRequest, Password, Pkcs12File, pkcs12_kdf,
-};
+use ime_cert_inspector::ingest::pkcs12::{self, DerivedKey, KdfRequest, Password, Pkcs12File};
 use ime_cert_inspector::ingest::reg::RegistryState;
 use ime_cert_inspector::ingest::x509::decode_certificate;
 use ime_cert_inspector::scenario::Assumptions;
@@ -146,37 +144,18 @@ impl PfxSteps {
         self.password.pbkdf2_bytes().to_vec()
     }
 
-    /// Runs derivation `index` here in Rust (the PKCS#12 KDF has no WebCrypto equivalent).
+    /// Runs derivation `index` here in Rust with the core's deriver (the PKCS#12 KDF has no
+    /// WebCrypto equivalent).
     pub fn derive_here(&self, index: u32) -> Result<Vec<u8>, BenchError> {
         let request = usize::try_from(index)
             .ok()
             .and_then(|i| self.requests.get(i))
             .ok_or(BenchError::NoSuchRequest { index })?;
-        Ok(match request {
-            KdfRequest::Pkcs12 {
-                hash,
-                id,
-                salt,
-                iterations,
-                len,
-            } => pkcs12_kdf(
-                *hash,
-                &self.password.bmp_bytes(),
-                salt,
-                *id,
-                *iterations,
-                *len,
-            )
-            .to_vec(),
-            KdfRequest::Pbkdf2 { .. } => {
-                use pkcs12::KeyDeriver;
-                pkcs12::RustCryptoDeriver
-                    .derive(request, &self.password)
-                    .map_err(|e| BenchError::Pkcs12(e.to_string()))?
-                    .as_bytes()
-                    .to_vec()
-            }
-        })
+        use pkcs12::KeyDeriver;
+        let key = pkcs12::RustCryptoDeriver
+            .derive(request, &self.password)
+            .map_err(|e| BenchError::Pkcs12(e.to_string()))?;
+        Ok(key.as_bytes().to_vec())
     }
 
     /// MAC check, decryption and key linking with the derived keys (in request order);
