@@ -65,12 +65,7 @@ fn pem_block_of_random_bytes() {
 #[test]
 fn corrupt_pem_block_between_two_good_ones_keeps_the_good_ones() {
     let r = report(&["@formats/corrupt-middle.pem"]);
-    let thumbprints: Vec<&str> = r["certificates"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["thumbprint"].as_str().unwrap())
-        .collect();
+    let thumbprints = thumbprints(&r);
     assert_eq!(thumbprints, vec![tp("m1"), tp("m2")]);
     let errs = errors(&r);
     assert_eq!(errs.len(), 1);

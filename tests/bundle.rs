@@ -182,12 +182,7 @@ fn bad_bundle_entries_are_named_and_the_rest_is_read() {
     for needle in ["certificate 2", "certificate 4", "CertMetadata.reg"] {
         assert!(message.contains(needle), "{needle:?} not in {message}");
     }
-    let thumbprints: Vec<&str> = r["certificates"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["thumbprint"].as_str().unwrap())
-        .collect();
+    let thumbprints = thumbprints(&r);
     assert_eq!(
         thumbprints.len(),
         3,

@@ -79,8 +79,9 @@ pub fn with_keys(certs: &[&str], rest: &[&str]) -> Vec<String> {
     args
 }
 
-pub fn report(args: &[&str]) -> Value {
-    let mut full = vec!["--format", "json", "--at", AT];
+/// `imecert --format <format> --at AT <args>`, which must reach a verdict (exit 0 or 1).
+pub fn judged(format: &str, args: &[&str]) -> Run {
+    let mut full = vec!["--format", format, "--at", AT];
     full.extend_from_slice(args);
     let run = imecert(&full);
     assert!(
@@ -89,7 +90,21 @@ pub fn report(args: &[&str]) -> Value {
         run.code,
         run.stderr
     );
-    run.json()
+    run
+}
+
+pub fn report(args: &[&str]) -> Value {
+    judged("json", args).json()
+}
+
+/// The report's certificate thumbprints, in report order.
+pub fn thumbprints(report: &Value) -> Vec<&str> {
+    report["certificates"]
+        .as_array()
+        .expect("certificates")
+        .iter()
+        .map(|c| c["thumbprint"].as_str().expect("a thumbprint"))
+        .collect()
 }
 
 pub fn codes(report: &Value) -> Vec<String> {
