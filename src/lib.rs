@@ -28,6 +28,7 @@ pub mod graph;
 pub mod guid;
 pub mod ingest;
 pub mod intune;
+pub mod numbers;
 pub mod report;
 pub mod scenario;
 pub mod share;

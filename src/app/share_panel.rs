@@ -18,6 +18,7 @@ use super::share_link::page_base_url;
 use super::state::{Action, AppHandle};
 use super::use_app;
 use crate::export::{ExportKind, ExportOptions, export, export_file_name};
+use crate::numbers::thousands;
 use crate::share::{LinkOptions, encode_link, link_url, redact_scenario};
 use crate::workspace::Judgement;
 
@@ -39,19 +40,6 @@ pub fn bundle_file_name(judgement: &Judgement) -> String {
         Some(rest) => format!("imecert-scenario-{rest}"),
         None => name,
     }
-}
-
-/// `1,234`: lengths people read at a glance.
-pub fn with_separators(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 fn export_text(judgement: &Judgement, kind: ExportKind, redact: bool) -> String {
@@ -121,7 +109,7 @@ pub fn share_panel() -> Html {
         return html! {};
     };
 
-    let length = format!("{} characters", with_separators(link.chars().count()));
+    let length = format!("{} characters", thousands(link.chars().count()));
     let copy_link = {
         let app = app.clone();
         let link = link.clone();
@@ -274,14 +262,6 @@ mod tests {
     use super::*;
     use crate::utc::UtcTime;
     use crate::workspace::Workspace;
-
-    #[wasm_bindgen_test]
-    fn lengths_read_with_separators() {
-        assert_eq!(with_separators(0), "0");
-        assert_eq!(with_separators(999), "999");
-        assert_eq!(with_separators(1_234), "1,234");
-        assert_eq!(with_separators(1_234_567), "1,234,567");
-    }
 
     #[wasm_bindgen_test]
     fn saved_scenarios_are_named_apart_from_exports() {

@@ -13,6 +13,7 @@ use base64::alphabet;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 
 use crate::ingest::sniff;
+use crate::numbers::thousands;
 
 /// Standard alphabet; padding optional and trailing bits tolerated, because pasted base64 is
 /// often cut at a line boundary or re-wrapped by a mail client.
@@ -513,19 +514,6 @@ fn parse_bare_base64(text: &str) -> Option<Result<PemBlock, PemBlockError>> {
     })
 }
 
-/// `1234567` → `1,234,567`: byte counts people read.
-pub(crate) fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -758,13 +746,5 @@ mod tests {
         assert_eq!(text_from_bytes(b"\xEF\xBB\xBFabc"), "abc");
         assert_eq!(text_from_bytes(b"\xFF\xFEa\x00b\x00"), "ab");
         assert_eq!(text_from_bytes(b"\xFE\xFF\x00a\x00b"), "ab");
-    }
-
-    #[test]
-    fn thousands_groups_digits() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(1234), "1,234");
-        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 }

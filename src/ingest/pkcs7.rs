@@ -13,8 +13,8 @@
 
 use asn1_rs::{Any, Class, FromBer, Oid, Tag};
 
-use crate::ingest::pem::thousands;
 use crate::ingest::sniff::OID_SIGNED_DATA;
+use crate::numbers::thousands;
 
 /// Why a PKCS#7 container yields no certificate list.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

@@ -13,9 +13,9 @@ use x509_parser::certificate::X509Certificate;
 use x509_parser::public_key::PublicKey;
 use x509_parser::x509::SubjectPublicKeyInfo;
 
-use crate::ingest::pem::thousands;
 use crate::ingest::sniff::{self, FileKind};
 use crate::intune::{self, CertKind, ClassifyInput};
+use crate::numbers::thousands;
 use crate::scenario::{CertFacts, GuidValue, Thumbprint};
 use crate::utc::UtcTime;
 
