@@ -34,7 +34,7 @@ use super::error::{MAX_TOTAL_ITERATIONS, Pkcs12Error};
 use super::kdf::{DerivedKey, KdfRequest};
 use super::password::{self, Password};
 use super::structure::Pkcs12File;
-use super::unlock::{check_shapes, conclude, opens};
+use super::unlock::{check_shapes, conclude, opens, total_iterations};
 
 /// What to do next: derive keys, or read the verdict.
 #[derive(Debug)]
@@ -245,19 +245,14 @@ impl Opening<'_> {
 
     /// The iterations and the number of every part's keys for one password.
     fn parts_cost(&self) -> (u64, usize) {
-        let requests: Vec<KdfRequest> = self
-            .file
-            .protected()
-            .iter()
-            .filter_map(|item| item.scheme.requests(&item.name).ok())
-            .flatten()
-            .collect();
-        (cost_of(&requests), requests.len())
+        self.file.part_requests().map_or((0, 0), |requests| {
+            (total_iterations(&requests), requests.len())
+        })
     }
 
     /// Books the iterations of `requests` if they fit in what is left of the budget.
     fn afford(&mut self, requests: &[KdfRequest]) -> bool {
-        match self.spent.checked_add(cost_of(requests)) {
+        match self.spent.checked_add(total_iterations(requests)) {
             Some(total) if total <= MAX_TOTAL_ITERATIONS => {
                 self.spent = total;
                 true
@@ -279,16 +274,13 @@ impl Opening<'_> {
     /// Asks for every part's keys of `password`, to be read in `stage`. Hands `stage` back,
     /// asking nothing, when they do not fit in the budget.
     fn ask_parts(&mut self, password: Password, stage: Stage) -> Result<(), Stage> {
-        let mut requests = Vec::new();
-        for item in self.file.protected() {
-            match item.scheme.requests(&item.name) {
-                Ok(more) => requests.extend(more),
-                Err(error) => {
-                    self.finish(Err(error));
-                    return Ok(());
-                }
+        let requests = match self.file.part_requests() {
+            Ok(requests) => requests,
+            Err(error) => {
+                self.finish(Err(error));
+                return Ok(());
             }
-        }
+        };
         if !self.afford(&requests) {
             return Err(stage);
         }
@@ -331,11 +323,6 @@ impl Opening<'_> {
         self.mac_failed.clear();
         self.stage = Stage::Done(Some(outcome));
     }
-}
-
-/// The iterations a list of requests costs.
-fn cost_of(requests: &[KdfRequest]) -> u64 {
-    requests.iter().map(|r| u64::from(r.iterations())).sum()
 }
 
 #[cfg(test)]

@@ -44,15 +44,23 @@ impl Pkcs12File {
         if let Some(mac) = &self.mac {
             requests.push(mac.scheme.request()?);
         }
-        for item in self.protected() {
-            requests.extend(item.scheme.requests(&item.name)?);
-        }
-        let total: u64 = requests.iter().map(|r| u64::from(r.iterations())).sum();
+        requests.extend(self.part_requests()?);
+        let total = total_iterations(&requests);
         if total > MAX_TOTAL_ITERATIONS {
             return Err(Pkcs12Error::TooMuchWork {
                 total,
                 keys: requests.len(),
             });
+        }
+        Ok(requests)
+    }
+
+    /// Every encrypted part's key derivations (and IVs, for the legacy PBE), in file order: what
+    /// one password costs after the MAC.
+    pub(super) fn part_requests(&self) -> Result<Vec<KdfRequest>, Pkcs12Error> {
+        let mut requests = Vec::new();
+        for item in self.protected() {
+            requests.extend(item.scheme.requests(&item.name)?);
         }
         Ok(requests)
     }
@@ -276,4 +284,8 @@ pub fn conclude(failures: Vec<Pkcs12Error>, given: usize) -> Pkcs12Error {
         _ if given == 0 => Pkcs12Error::PasswordRequired,
         _ => Pkcs12Error::WrongPassword { tried: given },
     }
+}
+/// The iterations a list of derivations costs in all.
+pub(super) fn total_iterations(requests: &[KdfRequest]) -> u64 {
+    requests.iter().map(|r| u64::from(r.iterations())).sum()
 }
