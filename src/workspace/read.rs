@@ -62,8 +62,8 @@ fn read_bundle_into(file: &mut LoadedFile, bytes: &[u8]) {
         file.problems.push(format!("{name}: {problem}"));
     }
     for entry in bundle.certificates {
-        if file.certs.len() >= limits::MAX_CERTS_PER_FILE {
-            file.certs_left_out += 1;
+        // Checked before decoding: a full file spends no work on the rest.
+        if !room_for_cert(file) {
             continue;
         }
         match decode_certificate(&entry.der) {
@@ -161,14 +161,21 @@ fn push_cert(file: &mut LoadedFile, decoded: DecodedCert, private_key: KeyPresen
     );
 }
 
-/// Adds a certificate unless the file already holds [`limits::MAX_CERTS_PER_FILE`]; then it is
-/// counted, and [`cap_problems`] says so.
+/// Adds a certificate if [`room_for_cert`].
 fn keep_cert(file: &mut LoadedFile, cert: LoadedCert) {
-    if file.certs.len() < limits::MAX_CERTS_PER_FILE {
+    if room_for_cert(file) {
         file.certs.push(cert);
-    } else {
+    }
+}
+
+/// Whether the file holds fewer than [`limits::MAX_CERTS_PER_FILE`] certificates; if not, the
+/// one at hand is counted as left out, and [`cap_problems`] says so.
+fn room_for_cert(file: &mut LoadedFile) -> bool {
+    let room = file.certs.len() < limits::MAX_CERTS_PER_FILE;
+    if !room {
         file.certs_left_out += 1;
     }
+    room
 }
 
 fn read_pkcs7(file: &mut LoadedFile, der: &[u8]) {
