@@ -133,12 +133,17 @@ impl LogScanner {
 
     /// Keeps the latest [`MAX_LOG_EVENTS_PER_FILE`] events.
     fn drop_oldest(&mut self) {
-        let excess = self.events.len().saturating_sub(MAX_LOG_EVENTS_PER_FILE);
-        if excess > 0 {
-            self.events.drain(..excess);
-            self.summary.dropped_oldest += excess as u64;
-        }
+        self.summary.dropped_oldest += keep_latest(&mut self.events);
     }
+}
+
+/// Keeps the latest [`MAX_LOG_EVENTS_PER_FILE`] events of a file (its events in log order) and
+/// returns how many older ones were dropped. The scanner applies it as it reads; a bundle, whose
+/// logs are scanned one by one into one list, applies it to the whole.
+pub fn keep_latest(events: &mut Vec<LogEvent>) -> u64 {
+    let excess = events.len().saturating_sub(MAX_LOG_EVENTS_PER_FILE);
+    events.drain(..excess);
+    excess as u64
 }
 
 /// Scans whole text (bundles carry pre-filtered lines).

@@ -8,7 +8,7 @@
 
 use super::{BundleInfo, FileStatus, LoadedCert, LoadedFile};
 use crate::ingest::bundle::read_bundle;
-use crate::ingest::log::{LogScanner, scan_lines};
+use crate::ingest::log::{LogScanner, keep_latest, scan_lines};
 use crate::ingest::reg::{RegError, RegSummary, RegistryState};
 use crate::ingest::sniff::FileKind;
 use crate::ingest::x509::{DecodedCert, decode_certificate};
@@ -112,12 +112,7 @@ fn read_bundle_into(file: &mut LoadedFile, bytes: &[u8]) {
         file.log_events
             .extend(scan_lines(log_name, lines.iter().map(String::as_str)));
     }
-    let excess = file
-        .log_events
-        .len()
-        .saturating_sub(limits::MAX_LOG_EVENTS_PER_FILE);
-    file.log_events.drain(..excess);
-    file.log_events_left_out += excess as u64;
+    file.log_events_left_out += keep_latest(&mut file.log_events);
     file.bundle = Some(BundleInfo {
         collected_at: bundle.collected_at,
         device: bundle.device,
