@@ -264,6 +264,9 @@ pub struct Certificate {
     /// Key storage provider, where the collector could tell.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_provider: Option<String>,
+    /// The collector's reason for `private_key` (what using the key gave), where it said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_note: Option<String>,
 }
 
 /// A `CertMetadata` time as stored: readable or not (an unreadable one is "not fresh").
@@ -492,6 +495,9 @@ impl Scenario {
                 }
                 if known.key_provider.is_none() {
                     known.key_provider = cert.key_provider;
+                }
+                if known.key_note.is_none() {
+                    known.key_note = cert.key_note;
                 }
             }
             None => self.certificates.push(cert),

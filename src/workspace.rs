@@ -65,6 +65,8 @@ pub struct LoadedCert {
     pub private_key: KeyPresence,
     pub key_provider: Option<String>,
     pub friendly_name: Option<String>,
+    /// The collector's note on the private key (bundles only): why it is present/absent/unknown.
+    pub key_note: Option<String>,
 }
 
 /// A supplied file and what came of it.

@@ -194,3 +194,89 @@ fn bad_bundle_entries_are_named_and_the_rest_is_read() {
         tp("m1")
     );
 }
+
+/// The bundle `collect-imecert.ps1` 2.x writes (its `.reg` text written by the script from the
+/// 64-bit registry view, `CertMetadata` missing, every key tried by signing) reads without a
+/// problem, and each certificate's `key_note` reaches the JSON report and the text output.
+#[test]
+fn the_collectors_new_shape_reads_and_key_notes_show() {
+    let r = report(&["@bundles/collector-v2.json"]);
+    assert!(errors(&r).is_empty(), "{:?}", errors(&r));
+    let certs = r["certificates"].as_array().unwrap();
+    let by_tp = |name: &str| {
+        certs
+            .iter()
+            .find(|c| c["thumbprint"] == tp(name))
+            .unwrap_or_else(|| panic!("{name} missing"))
+            .clone()
+    };
+    assert_eq!(certs.len(), 4);
+    assert_eq!(by_tp("m1")["private_key"], "present");
+    assert_eq!(
+        by_tp("m1")["key_note"],
+        "the key signed a test message (SHA256)"
+    );
+    assert_eq!(by_tp("m0")["private_key"], "absent");
+    assert!(
+        by_tp("m0")["key_note"]
+            .as_str()
+            .unwrap()
+            .contains("0x80090016"),
+        "{}",
+        by_tp("m0")
+    );
+    assert_eq!(by_tp("m2")["private_key"], "unknown");
+    assert!(
+        by_tp("m2")["key_note"]
+            .as_str()
+            .unwrap()
+            .contains("access denied")
+    );
+
+    // The script's own .reg writer: strings, escapes, negative DWORDs, hex(2)/hex(7)/hex(b),
+    // wrapped hex and a multi-line string as hex(1) all read.
+    let enrollment = &r["registry"]["enrollments"][0];
+    assert_eq!(enrollment["dmp_cert_thumbprint"], tp("m1"));
+    assert_eq!(enrollment["upn"], "admin@contoso.com");
+    assert_eq!(enrollment["enrollment_state"], 1);
+    assert_eq!(enrollment["renew_error_code"], 0x8018_0010_u32);
+    assert_eq!(
+        enrollment["ent_dmid"],
+        "5c9a3e71-1b2d-4f6a-8e0c-7d9f1a3b5c6e"
+    );
+    assert_eq!(
+        r["registry"]["omadm_accounts"][0]["ssl_client_cert_reference"],
+        format!("MY;System;{}", tp("m1"))
+    );
+    assert!(
+        r["registry"]["cert_metadata"].is_null(),
+        "a missing CertMetadata is no metadata"
+    );
+    assert!(
+        codes(&r).contains(&"MDM_CERT_NO_PRIVATE_KEY".to_string()),
+        "{:?}",
+        codes(&r)
+    );
+
+    let text = judged("text", &["@bundles/collector-v2.json"]);
+    assert!(
+        text.stdout
+            .contains("key check: signing a test message failed with 0x80090016"),
+        "{}",
+        text.stdout
+    );
+}
+
+/// `key_note` is optional: absent in the bundle, absent (not null, not empty) in the report.
+#[test]
+fn a_certificate_without_a_key_note_has_none_in_the_report() {
+    let r = report(&["@bundles/sample.json"]);
+    let m1 = r["certificates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["thumbprint"] == tp("m1"))
+        .unwrap()
+        .clone();
+    assert!(m1.get("key_note").is_none(), "{m1}");
+}

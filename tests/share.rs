@@ -132,6 +132,7 @@ fn certificate() -> impl Strategy<Value = Certificate> {
                 private_key,
                 sources,
                 key_provider,
+                key_note: None,
             },
         )
 }

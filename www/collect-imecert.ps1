@@ -206,7 +206,7 @@ function Format-RegHex([string]$Prefix, [byte[]]$Bytes) {
   for ($i = 0; $i -lt $Bytes.Length; $i++) {
     $item = $Bytes[$i].ToString('x2', $Invariant)
     if ($i -lt $Bytes.Length - 1) { $item += ',' }
-    if ($column + $item.Length -gt 77 -and $i -gt 0) {
+    if ($column + $item.Length -gt 79 -and $i -gt 0) {
       $null = $sb.Append("\`r`n  ")
       $column = 2
     }

@@ -120,5 +120,6 @@ fn certificate(index: usize, rng: &mut SplitMix) -> Certificate {
         private_key,
         sources: vec![format!("synthetic-{index}.cer")],
         key_provider: None,
+        key_note: None,
     }
 }

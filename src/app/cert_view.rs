@@ -143,6 +143,12 @@ pub fn cert_view(props: &CertViewProps) -> Html {
                 if let Some(name) = &cert.friendly_name {
                     <dt>{ "Friendly name" }</dt><dd>{ untrusted(name) }</dd>
                 }
+                if let Some(note) = &cert.key_note {
+                    // What the collector saw when it used the key: why "present", "absent" or
+                    // "unknown" (e.g. NTE_BAD_KEYSET after a TPM clear, or access denied).
+                    <dt>{ "Key check" }</dt>
+                    <dd data-testid="key-note">{ untrusted(note) }</dd>
+                }
             </dl>
             <div class="cert-edits">
                 <div class="field">

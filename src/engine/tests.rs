@@ -32,6 +32,7 @@ fn cert(name: &str, from: &str, to: &str, account: Option<&str>) -> Certificate 
         private_key: KeyPresence::Present,
         sources: vec![format!("{name}.cer")],
         key_provider: None,
+        key_note: None,
     }
 }
 

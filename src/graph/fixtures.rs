@@ -42,6 +42,7 @@ pub fn cert(subject: &str, seed: &str, from: &str, to: &str, mdm: bool) -> Certi
         private_key: KeyPresence::Present,
         sources: vec![format!("{seed}.cer")],
         key_provider: None,
+        key_note: None,
     }
 }
 

@@ -41,6 +41,9 @@ pub struct BundleCert {
     pub key_provider: Option<String>,
     pub friendly_name: Option<String>,
     pub store_owner: Option<String>,
+    /// What the collector saw when it tried the private key (e.g. "signing a test message failed
+    /// with 0x80090016 …"): why `private_key` is what it is. Untrusted text from the file.
+    pub key_note: Option<String>,
 }
 
 /// Assumptions the bundle carries (all optional: the reader's defaults and options fill the rest).
@@ -184,6 +187,7 @@ fn read_certificates(root: &Value, bundle: &mut Bundle) {
             key_provider: string(entry, "key_provider"),
             friendly_name: string(entry, "friendly_name"),
             store_owner,
+            key_note: string(entry, "key_note"),
         });
     }
 }
@@ -324,6 +328,8 @@ pub struct BundleCertOut {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub friendly_name: Option<String>,
     pub store_owner: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key_note: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]

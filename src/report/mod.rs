@@ -71,6 +71,9 @@ pub struct CertificateView {
     pub kind_note: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_provider: Option<String>,
+    /// The collector's reason for `private_key` (bundles only). Untrusted text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_note: Option<String>,
 }
 
 /// The decoded Intune facts of a certificate.
@@ -203,5 +206,6 @@ fn certificate_view(
         kind: details.map(|d| d.kind.as_str().to_string()),
         kind_note: details.and_then(|d| d.kind_note.clone()),
         key_provider: cert.key_provider.clone(),
+        key_note: cert.key_note.clone(),
     }
 }

@@ -89,6 +89,13 @@ pub fn render_text(report: &Report, style: TextStyle) -> String {
         if let Some(note) = &c.kind_note {
             let _ = writeln!(out, "     {}", s.dim(&clean(note)));
         }
+        if let Some(note) = &c.key_note {
+            let _ = writeln!(
+                out,
+                "     {}",
+                s.dim(&format!("key check: {}", clean(note)))
+            );
+        }
     }
     let reg = &report.registry;
     let intune: Vec<_> = reg.enrollments.iter().filter(|e| e.is_intune()).collect();

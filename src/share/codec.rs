@@ -57,6 +57,7 @@ pub fn shareable(scenario: &Scenario) -> Scenario {
         cert.facts.serial.clear();
         cert.sources.clear();
         cert.key_provider = None;
+        cert.key_note = None;
         cert.facts.not_before = clamp(cert.facts.not_before);
         cert.facts.not_after = clamp(cert.facts.not_after);
     }
@@ -419,6 +420,7 @@ fn read_certificate(r: &mut Reader<'_>, base: UtcTime) -> Result<Certificate, Sh
         private_key,
         sources: Vec::new(),
         key_provider: None,
+        key_note: None,
     })
 }
 

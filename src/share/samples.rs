@@ -48,6 +48,7 @@ pub fn mdm(seed: &str, from: &str, to: &str, account: &str) -> Certificate {
         private_key: KeyPresence::Present,
         sources: vec![format!("{seed}-DESKTOP-1234.pfx")],
         key_provider: Some("Microsoft Platform Crypto Provider".into()),
+        key_note: None,
     }
 }
 

@@ -105,6 +105,7 @@ impl Workspace {
                     private_key: cert.private_key,
                     sources: vec![file.name.clone()],
                     key_provider: cert.key_provider.clone(),
+                    key_note: cert.key_note.clone(),
                 });
             }
         }

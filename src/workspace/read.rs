@@ -75,6 +75,7 @@ fn read_bundle_into(file: &mut LoadedFile, bytes: &[u8]) {
                     private_key: entry.private_key,
                     key_provider: entry.key_provider,
                     friendly_name: entry.friendly_name,
+                    key_note: entry.key_note,
                 },
             ),
             Err(e) => file.problems.push(format!(
@@ -152,6 +153,7 @@ fn push_cert(file: &mut LoadedFile, decoded: DecodedCert, private_key: KeyPresen
             private_key,
             key_provider: None,
             friendly_name: None,
+            key_note: None,
         },
     );
 }

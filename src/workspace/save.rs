@@ -178,6 +178,9 @@ impl Workspace {
                 if entry.friendly_name.is_none() {
                     entry.friendly_name.clone_from(&cert.friendly_name);
                 }
+                if entry.key_note.is_none() {
+                    entry.key_note.clone_from(&cert.key_note);
+                }
                 continue;
             }
             let entry = BundleCertOut {
@@ -187,6 +190,7 @@ impl Workspace {
                 key_provider: cert.key_provider.clone(),
                 friendly_name: cert.friendly_name.clone(),
                 store_owner: owner_of(&cert.store).to_string(),
+                key_note: cert.key_note.clone(),
             };
             out.push((thumbprint.clone(), cert.store.clone(), entry));
         }
@@ -440,8 +444,20 @@ mod tests {
         assert!(reread.problems.is_empty(), "{:?}", reread.problems);
         for (x, y) in reread.certificates.iter().zip(&original.certificates) {
             assert_eq!(
-                (&x.der, &x.store, x.private_key, &x.key_provider),
-                (&y.der, &y.store, y.private_key, &y.key_provider)
+                (
+                    &x.der,
+                    &x.store,
+                    x.private_key,
+                    &x.key_provider,
+                    &x.key_note
+                ),
+                (
+                    &y.der,
+                    &y.store,
+                    y.private_key,
+                    &y.key_provider,
+                    &y.key_note
+                )
             );
         }
     }
