@@ -19,6 +19,17 @@ fi
 rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
 rustup component list --installed 2>/dev/null | grep -q '^rustfmt' || rustup component add rustfmt
 
+step "collector script: static checks (tree-sitter-powershell; no PowerShell runs here)"
+if ! python3 - <<'PY' >/dev/null 2>&1
+from importlib.metadata import version
+assert version("tree-sitter") == "0.26.1" and version("tree-sitter-powershell") == "0.26.4"
+PY
+then
+  python3 -m pip install --quiet "tree-sitter==0.26.1" "tree-sitter-powershell==0.26.4"
+fi
+python3 scripts/check-collector.py
+python3 scripts/test_check_collector.py
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
