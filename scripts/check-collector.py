@@ -12,7 +12,8 @@ the script's syntax tree (tree-sitter + tree-sitter-powershell):
               named functions, and those are called only on its own folder;
   registry    the registry is read through OpenBaseKey(..., Registry64) and nothing else (a
               32-bit host would otherwise see WOW6432Node);
-  dates       dates are formatted culture-independently (InvariantCulture or 'o').
+  dates       dates are formatted culture-independently (InvariantCulture or 'o');
+  stdout      one result line: in -Remediation mode the token and nothing else, no file written.
 
 Usage: check-collector.py [SCRIPT]   (default: www/collect-imecert.ps1). Exit 0 when clean, 1
 with one "file:line:col: rule: message" per finding, 2 when the parser is missing.
@@ -411,7 +412,51 @@ def check_dates(source: bytes, root) -> list[Finding]:
     return found
 
 
-CHECKS = [check_syntax, check_ps51, check_read_only, check_registry, check_dates]
+OUTPUT_COMMANDS = {"write-output", "echo", "write", "write-host", "out-host", "out-default",
+                   "write-information", "out-printer"}
+RESULT_FUNCTION = "Write-ResultLine"
+FILE_WRITERS = {"Write-Bundle", "Initialize-OutputFolder", "Remove-OldBundles"}
+
+
+def check_output(source: bytes, root) -> list[Finding]:
+    """Standard output is the result line and nothing else: a Remediation keeps the last line a
+    detection script prints, and the token must be it. Output commands live in Write-ResultLine
+    only; the `if ($Remediation)` block prints once, exits 0, and comes before any file is written."""
+    found = []
+    calls = []
+    writers = []
+    for node in walk(root):
+        if node.type == "command_name":
+            name = text(node)
+            if command_name(node) in OUTPUT_COMMANDS and enclosing_function(node) != RESULT_FUNCTION:
+                found.append(at(node, "stdout", f"{name}: only {RESULT_FUNCTION} writes to standard output"))
+            elif name == RESULT_FUNCTION:
+                calls.append(node)
+            elif name in FILE_WRITERS:
+                writers.append(node)
+        elif call_member(node) in {"write", "writeline"} and node.children:
+            receiver = text(node.children[0]).lower().replace("system.", "")
+            if receiver in {"[console]", "[console]::out"} and enclosing_function(node) != RESULT_FUNCTION:
+                found.append(at(node, "stdout", f"{text(node)[:30]}: only {RESULT_FUNCTION} writes to standard output"))
+    branches = [n for n in walk(root) if n.type == "if_statement"
+                and any(c.type == "pipeline" and text(c) == "$Remediation" for c in n.children)]
+    if len(branches) != 1:
+        found.append(Finding("stdout", 1, 1, "expected one `if ($Remediation) { ... }` branch"))
+        return found
+    branch = branches[0]
+    inside = [c for c in calls if branch.start_byte <= c.start_byte < branch.end_byte]
+    exits = [n for n in walk(branch) if n.type == "flow_control_statement" and text(n) == "exit 0"]
+    if len(inside) != 1 or not exits or exits[-1].start_byte < inside[0].start_byte:
+        found.append(at(branch, "stdout", f"the Remediation branch must call {RESULT_FUNCTION} once, then exit 0"))
+    early = [w for w in writers if w.start_byte < branch.start_byte and enclosing_function(w) is None]
+    for writer in early:
+        found.append(at(writer, "stdout", f"{text(writer)} runs before the Remediation branch (it must write no file)"))
+    if len(calls) - len(inside) != 1:
+        found.append(Finding("stdout", 1, 1, f"{RESULT_FUNCTION} must be called once outside the Remediation branch"))
+    return found
+
+
+CHECKS = [check_syntax, check_ps51, check_read_only, check_registry, check_dates, check_output]
 
 
 def check_source(source: bytes, checks=CHECKS) -> list[Finding]:
@@ -430,7 +475,7 @@ def main(argv: list[str]) -> int:
     if findings:
         print(f"check-collector: {len(findings)} finding(s) in {path}", file=sys.stderr)
         return 1
-    print(f"check-collector: {path.name} passes (syntax, ps51, read-only, registry, dates)")
+    print(f"check-collector: {path.name} passes (syntax, ps51, read-only, registry, dates, stdout)")
     return 0
 
 

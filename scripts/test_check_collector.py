@@ -44,7 +44,7 @@ class Syntax(unittest.TestCase):
         self.assertIn("syntax", rules("function f { if ($a) { 1 }\n"))
 
     def test_clean_code_passes(self):
-        self.assertEqual(rules("function f { if ($a) { 1 } }\n"), set())
+        self.assertEqual(rules("function f { if ($a) { 1 } }\n", [checker.check_syntax]), set())
 
 
 class PowerShell51(unittest.TestCase):
@@ -196,6 +196,35 @@ class Dates(unittest.TestCase):
                         "$n.ToString('x8', [System.Globalization.CultureInfo]::InvariantCulture)\n"
                         "$now = [DateTime]::UtcNow\n"
                         "'{0} of {1}' -f $a, $b\n")
+
+
+class StandardOutput(unittest.TestCase):
+    GOOD = ("function Write-ResultLine([string]$Line) { Write-Output $Line }\n"
+            "function Write-Bundle($p, $t) { }\n"
+            "if ($Remediation) {\n  Write-ResultLine $token\n  exit 0\n}\n"
+            "Write-Bundle $OutFile $json\n"
+            "Write-ResultLine $summary\n")
+
+    def output_rules(self, snippet):
+        return {f.rule for f in checker.check_source(snippet.encode(), [checker.check_output])}
+
+    def test_the_good_shape_passes(self):
+        self.assertEqual(self.output_rules(self.GOOD), set())
+
+    def test_stray_output_fails(self):
+        self.assertIn("stdout", self.output_rules(self.GOOD + "Write-Host 'hello'\n"))
+        self.assertIn("stdout", self.output_rules(self.GOOD + "Write-Output 'hello'\n"))
+        self.assertIn("stdout", self.output_rules(self.GOOD + "[Console]::WriteLine('x')\n"))
+        self.assertIn("stdout", self.output_rules(self.GOOD + "[Console]::Out.WriteLine('x')\n"))
+        self.assertEqual(self.output_rules(self.GOOD + "[Console]::Error.WriteLine('x')\n"), set())
+
+    def test_remediation_writes_no_file_and_prints_once(self):
+        early = self.GOOD.replace("if ($Remediation)", "Write-Bundle $OutFile $json\nif ($Remediation)")
+        self.assertIn("stdout", self.output_rules(early))
+        twice = self.GOOD.replace("Write-ResultLine $token\n", "Write-ResultLine $token\n  Write-ResultLine $token\n")
+        self.assertIn("stdout", self.output_rules(twice))
+        no_exit = self.GOOD.replace("  exit 0\n", "")
+        self.assertIn("stdout", self.output_rules(no_exit))
 
 
 if __name__ == "__main__":

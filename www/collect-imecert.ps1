@@ -394,6 +394,300 @@ function Get-ImeVersion {
 }
 
 # ---------------------------------------------------------------------------------------------
+# Remediation mode: one facts token (ime-cert-inspector/facts/v1, see docs/facts-v1.md)
+# ---------------------------------------------------------------------------------------------
+
+$FactsSchema = 'ime-cert-inspector/facts/v1'
+$MaxTokenLength = 2048          # Intune keeps at most 2,048 characters of the output line
+$IntuneArc = '1.2.840.113556.'
+$UnixEpoch = New-Object DateTime(1970, 1, 1, 0, 0, 0, [DateTimeKind]::Utc)
+
+function ConvertTo-UnixSeconds([DateTime]$Utc) {
+  return [long][Math]::Floor(($Utc - $UnixEpoch).TotalSeconds)
+}
+
+# Keys differ only by case ("i" and "I"): PowerShell's [ordered] ignores case, this does not.
+function New-JsonObject {
+  return ,(New-Object System.Collections.Specialized.OrderedDictionary([StringComparer]::Ordinal))
+}
+
+function Get-CommonName([string]$DistinguishedName) {
+  if ($DistinguishedName -match '(?:^|,\s*)CN=("(?:[^"]|"")*"|[^,]*)') {
+    $cn = $Matches[1].Trim()
+    if ($cn.StartsWith('"') -and $cn.EndsWith('"') -and $cn.Length -ge 2) {
+      $cn = $cn.Substring(1, $cn.Length - 2).Replace('""', '"')
+    }
+    return $cn
+  }
+  return $null
+}
+
+function ConvertTo-Thumbprint([string]$Text) {
+  if (-not $Text) { return $null }
+  $hex = ($Text -replace '[^0-9A-Fa-f]', '').ToUpperInvariant()
+  if ($hex.Length -eq 40) { return $hex }
+  return $null
+}
+
+# A DWORD as the registry holds it (Int32 in .NET) or as text ("0x80180010", "-2145910768").
+function ConvertTo-UInt32($Value) {
+  if ($Value -is [int]) { return [BitConverter]::ToUInt32([BitConverter]::GetBytes([int]$Value), 0) }
+  if ($Value -is [string]) {
+    $t = $Value.Trim()
+    $n = [long]0
+    if ($t -match '^0[xX]([0-9A-Fa-f]{1,8})$') { return [Convert]::ToUInt32($Matches[1], 16) }
+    if ([long]::TryParse($t, [Globalization.NumberStyles]::AllowLeadingSign, $Invariant, [ref]$n) -and
+        $n -ge [int]::MinValue -and $n -le [uint32]::MaxValue) {
+      if ($n -lt 0) { return [BitConverter]::ToUInt32([BitConverter]::GetBytes([int]$n), 0) }
+      return [uint32]$n
+    }
+  }
+  return $null
+}
+
+function Get-RegText([Microsoft.Win32.RegistryKey]$Key, [string]$Name) {
+  $value = $Key.GetValue($Name, $null, [Microsoft.Win32.RegistryValueOptions]::DoNotExpandEnvironmentNames)
+  if ($null -eq $value) { return $null }
+  if ($value -is [string[]]) { if ($value.Count -gt 0) { return $value[0] } else { return $null } }
+  return [string]$value
+}
+
+# CertMetadata\ValidatedTime as RFC 3339 UTC with all 7 fraction digits, as the bundle reader
+# reads it from a .reg (ISO text, invariant MM/dd/yyyy text, .NET ticks or a FILETIME).
+function ConvertTo-MetadataTime($Value) {
+  $utc = $null
+  if ($Value -is [long]) {
+    if ($Value -ge 504911232000000000) { $utc = New-Object DateTime($Value, [DateTimeKind]::Utc) }
+    elseif ($Value -ge 0) { $utc = [DateTime]::FromFileTimeUtc($Value) }
+  } elseif ($Value -is [string]) {
+    $formats = [string[]]@("yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", "yyyy-MM-dd'T'HH:mm:ssK", 'MM/dd/yyyy HH:mm:ss')
+    try {
+      $utc = [DateTime]::ParseExact($Value.Trim(), $formats, $Invariant,
+        [Globalization.DateTimeStyles]'AdjustToUniversal, AssumeUniversal')
+    } catch {
+      $utc = $null
+    }
+  }
+  if ($null -eq $utc) { return $null }
+  return $utc.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", $Invariant)
+}
+
+function Test-GuidName([string]$Name) {
+  return $Name -match '^\{?[0-9A-Fa-f]{8}-([0-9A-Fa-f]{4}-){3}[0-9A-Fa-f]{12}\}?$'
+}
+
+# The registry values the rules read (e, a, m of the facts), from the 64-bit view.
+function Read-RegistryFacts {
+  $out = @{ e = $null; a = $null; m = $null }
+  $hklm = [Microsoft.Win32.RegistryKey]::OpenBaseKey([Microsoft.Win32.RegistryHive]::LocalMachine,
+                                                     [Microsoft.Win32.RegistryView]::Registry64)
+  try {
+    $root = $hklm.OpenSubKey('SOFTWARE\Microsoft\Enrollments', $false)
+    if ($null -ne $root) {
+      $list = @()
+      foreach ($name in @($root.GetSubKeyNames() | Where-Object { Test-GuidName $_ })) {
+        $key = $root.OpenSubKey($name, $false)
+        if ($null -eq $key) { continue }
+        $e = New-JsonObject
+        $e['k'] = $name
+        $p = Get-RegText $key 'ProviderID'
+        if ($p) { $e['p'] = $p }
+        $d = Get-RegText $key 'DMPCertThumbPrint'
+        if ($d) { $e['d'] = $d }
+        $id = Get-RegText $key 'EntDMID'
+        if (-not $id) {
+          $dm = $key.OpenSubKey('DMClient\MS DM Server', $false)
+          if ($null -ne $dm) { $id = Get-RegText $dm 'EntDMID'; $dm.Close() }
+        }
+        if ($id) { $e['id'] = $id }
+        $r = ConvertTo-UInt32 $key.GetValue('RenewErrorCode')
+        if ($null -ne $r) { $e['r'] = $r }
+        $ty = ConvertTo-UInt32 $key.GetValue('EnrollmentType')
+        if ($null -ne $ty) { $e['ty'] = $ty }
+        $key.Close()
+        $list += ,$e
+      }
+      $root.Close()
+      $out.e = $list
+    }
+    $root = $hklm.OpenSubKey('SOFTWARE\Microsoft\Provisioning\OMADM\Accounts', $false)
+    if ($null -ne $root) {
+      $list = @()
+      foreach ($name in @($root.GetSubKeyNames() | Where-Object { Test-GuidName $_ })) {
+        $key = $root.OpenSubKey($name, $false)
+        if ($null -eq $key) { continue }
+        $a = New-JsonObject
+        $a['k'] = $name
+        $ref = Get-RegText $key 'SslClientCertReference'
+        if ($ref) { $a['ref'] = $ref }
+        $key.Close()
+        $list += ,$a
+      }
+      $root.Close()
+      $out.a = $list
+    }
+    $key = $hklm.OpenSubKey('SOFTWARE\Microsoft\IntuneManagementExtension\CertMetadata', $false)
+    if ($null -ne $key) {
+      $m = New-JsonObject
+      $t = Get-RegText $key 'Thumbprint'
+      if ($t) { $m['t'] = $t }
+      $raw = $key.GetValue('ValidatedTime', $null, [Microsoft.Win32.RegistryValueOptions]::DoNotExpandEnvironmentNames)
+      if ($null -ne $raw) {
+        $v = ConvertTo-MetadataTime $raw
+        if ($v) { $m['v'] = $v } else { $m['vr'] = [string]$raw }
+      }
+      $s = Get-RegText $key 'Subject'
+      if ($s) { $m['s'] = $s }
+      $key.Close()
+      if ($m.Count -gt 0) { $out.m = $m }
+    }
+  } finally {
+    $hklm.Close()
+  }
+  return $out
+}
+
+# The log's conclusions: the latest certificate in use, set and count, the IDs, the version.
+function Get-LogSummary($Logs) {
+  $latest = @{ u = $null; s = $null; n = $null }
+  $summary = New-JsonObject
+  $last = $null
+  foreach ($log in $Logs) {
+    foreach ($record in $log.lines) {
+      $message = $record
+      if ($record -match '(?s)<!\[LOG\[(.*)\]LOG\]!>') { $message = $Matches[1] }
+      $seen = New-JsonObject
+      $kind = $null
+      if ($message -match 'Add MdmDeviceCertificate\s+([0-9A-Fa-f]{40})') { $kind = 'u'; $seen['t'] = $Matches[1].ToUpperInvariant() }
+      elseif ($message -match 'Set MdmDeviceCertificate\s*:\s*([0-9A-Fa-f]{40})') { $kind = 's'; $seen['t'] = $Matches[1].ToUpperInvariant() }
+      elseif ($message -match 'Fi(?:nd|ound)\s+(\d{1,9})\s+MDM certificates') { $kind = 'n'; $seen['c'] = [long]$Matches[1] }
+      if ($message -match 'Agent version is:?\s*(\d+(?:\.\d+){1,3})') { $summary['v'] = $Matches[1] }
+      if ($message -match 'Account ID is\s*:\s*([0-9A-Fa-f-]{36})') { $summary['acc'] = $Matches[1] }
+      if ($message -match 'Device Id is\s*:\s*([0-9A-Fa-f-]{36})') { $summary['dev'] = $Matches[1] }
+      if ($null -eq $kind) { continue }
+      if ($record -match 'time="(\d{1,2}):(\d\d):(\d\d)(\.\d{1,7})?([+-]\d{1,4})?"\s+date="(\d{1,2})-(\d{1,2})-(\d{4})"') {
+        $fraction = if ($Matches[4]) { $Matches[4].PadRight(8, '0') } else { '.0000000' }
+        $seen['lt'] = '{0}-{1}-{2}T{3}:{4}:{5}{6}' -f $Matches[8], $Matches[6].PadLeft(2, '0'),
+          $Matches[7].PadLeft(2, '0'), $Matches[1].PadLeft(2, '0'), $Matches[2], $Matches[3], $fraction
+        if ($Matches[5]) {
+          # CMTrace's bias: UTC = local + bias minutes.
+          $local = [DateTime]::ParseExact($seen['lt'], "yyyy-MM-dd'T'HH:mm:ss.fffffff", $Invariant)
+          $seen['utc'] = ConvertTo-UnixSeconds ($local.AddMinutes([int]$Matches[5]))
+        }
+      }
+      $seen['f'] = $log.name
+      $previous = $latest[$kind]
+      if ($null -eq $previous -or -not $seen.Contains('lt') -or -not $previous.Contains('lt') -or
+          [string]::CompareOrdinal($seen['lt'], $previous['lt']) -ge 0) {
+        $latest[$kind] = $seen
+        $last = $kind
+      }
+    }
+  }
+  foreach ($kind in @('u', 's', 'n')) {
+    if ($null -ne $latest[$kind]) { $summary[$kind] = $latest[$kind] }
+  }
+  # Only where times cannot order them does the reader need to be told which came last.
+  $untimed = @(@('u', 's', 'n') | Where-Object { $null -ne $latest[$_] -and -not $latest[$_].Contains('lt') })
+  if ($null -ne $last -and $untimed.Count -gt 0) { $summary['last'] = $last }
+  if ($summary.Count -eq 0) { return $null }
+  return ,$summary
+}
+
+function ConvertTo-FactsToken($Facts) {
+  $json = $Facts | ConvertTo-Json -Depth 8 -Compress
+  $bytes = [System.Text.Encoding]::UTF8.GetBytes($json)
+  $buffer = New-Object System.IO.MemoryStream
+  $deflate = New-Object System.IO.Compression.DeflateStream($buffer, [System.IO.Compression.CompressionLevel]::Optimal)
+  $deflate.Write($bytes, 0, $bytes.Length)
+  $deflate.Dispose()
+  $base64 = [Convert]::ToBase64String($buffer.ToArray())
+  return 'IMECERT1:' + $base64.TrimEnd('=').Replace('+', '-').Replace('/', '_')
+}
+
+# The facts of this device as one IMECERT1: line of at most 2,048 characters: the least relevant
+# certificates are left out first (counted in "cut"), as docs/facts-v1.md orders them.
+function New-FactsLine($Certificates, [long]$At, $Logs, [int]$UtcOffset) {
+  $registryFacts = Read-RegistryFacts
+  $log = Get-LogSummary $Logs
+  $named = @{}
+  foreach ($e in @($registryFacts.e)) { if ($null -ne $e -and $e.Contains('d')) { $t = ConvertTo-Thumbprint $e['d']; if ($t) { $named[$t] = $true } } }
+  foreach ($a in @($registryFacts.a)) { if ($null -ne $a -and $a.Contains('ref')) { $t = ConvertTo-Thumbprint ($a['ref'] -replace '^.*;', ''); if ($t) { $named[$t] = $true } } }
+  if ($null -ne $registryFacts.m -and $registryFacts.m.Contains('t')) { $t = ConvertTo-Thumbprint $registryFacts.m['t']; if ($t) { $named[$t] = $true } }
+  if ($null -ne $log) { foreach ($k in @('u', 's')) { if ($log.Contains($k) -and $log[$k].Contains('t')) { $named[$log[$k]['t']] = $true } } }
+
+  $others = [ordered]@{ m = 0; u = 0; x = 0 }
+  $candidates = @()
+  foreach ($entry in $Certificates) {
+    $store = if ($entry.store -eq 'LocalMachine\My') { 'm' } elseif ($entry.store_owner -eq 'SYSTEM') { 'u' } else { 'x' }
+    $cert = New-Object System.Security.Cryptography.X509Certificates.X509Certificate2(,[Convert]::FromBase64String($entry.der_base64))
+    $x = New-JsonObject
+    foreach ($ext in $cert.Extensions) {
+      if ($ext.Oid.Value.StartsWith($IntuneArc)) { $x[$ext.Oid.Value.Substring($IntuneArc.Length)] = [Convert]::ToBase64String($ext.RawData) }
+    }
+    $thumbprint = $cert.Thumbprint.ToUpperInvariant()
+    $issuerCn = Get-CommonName $cert.Issuer
+    $isNamed = $named.ContainsKey($thumbprint)
+    if ($store -eq 'x' -or -not ($x.Count -gt 0 -or $issuerCn -eq 'Microsoft Intune MDM Device CA' -or $isNamed)) {
+      $others[$store]++
+      continue
+    }
+    $c = New-JsonObject
+    $c['t'] = $thumbprint
+    $subjectCn = Get-CommonName $cert.Subject
+    if ($subjectCn) { $c['s'] = $subjectCn }
+    if ($issuerCn) { $c['i'] = $issuerCn }
+    if ($x.Contains('5.6') -and $cert.Issuer -ne "CN=$issuerCn") { $c['I'] = $cert.Issuer }
+    $c['nb'] = ConvertTo-UnixSeconds $cert.NotBefore.ToUniversalTime()
+    $c['na'] = ConvertTo-UnixSeconds $cert.NotAfter.ToUniversalTime()
+    $c['st'] = $store
+    $c['k'] = $entry.private_key.Substring(0, 1)
+    if ($entry.key_provider) { $c['kp'] = $entry.key_provider }
+    if ($x.Count -gt 0) { $c['x'] = $x }
+    $rank = if ($isNamed) { 4 } elseif (-not $x.Contains('5.6')) { 1 } elseif ($c['na'] -lt $At) { 2 } else { 3 }
+    $candidates += [pscustomobject]@{ Facts = $c; Rank = $rank; Age = $(if ($rank -le 2) { $c['na'] } else { $c['nb'] }) }
+  }
+
+  $facts = New-JsonObject
+  $facts['schema'] = $FactsSchema
+  $facts['dev'] = $env:COMPUTERNAME
+  $facts['at'] = $At
+  $facts['tz'] = $UtcOffset
+  $facts['c'] = @()
+  $facts['o'] = $others
+  if ($null -ne $registryFacts.e) { $facts['e'] = @($registryFacts.e) }
+  if ($null -ne $registryFacts.a) { $facts['a'] = @($registryFacts.a) }
+  if ($null -ne $registryFacts.m) { $facts['m'] = $registryFacts.m }
+  if ($null -ne $log) { $facts['l'] = $log }
+
+  # Least relevant first: ranks 1-3 unnamed, then (after the extra extensions go) the named.
+  $dropOrder = @($candidates | Sort-Object -Property @('Rank', 'Age'))
+  $kept = @($candidates)
+  $cut = 0
+  $strippedExtras = $false
+  while ($true) {
+    $facts['c'] = @($kept | ForEach-Object { $_.Facts })
+    if ($cut -gt 0) { $facts['cut'] = $cut }
+    $line = ConvertTo-FactsToken $facts
+    if ($line.Length -le $MaxTokenLength -or $kept.Count -eq 0) { return $line }
+    $next = $dropOrder[$cut]
+    if ($next.Rank -eq 4 -and -not $strippedExtras) {
+      # Shown, not judged: extensions other than 5.4 and 5.6 go before any named certificate.
+      foreach ($k in $kept) {
+        if (-not $k.Facts.Contains('x')) { continue }
+        $slim = New-JsonObject
+        foreach ($oid in @('5.4', '5.6')) { if ($k.Facts['x'].Contains($oid)) { $slim[$oid] = $k.Facts['x'][$oid] } }
+        $k.Facts['x'] = $slim
+      }
+      $strippedExtras = $true
+      continue
+    }
+    $kept = @($kept | Where-Object { -not [object]::ReferenceEquals($_, $next) })
+    $cut++
+  }
+}
+
+# ---------------------------------------------------------------------------------------------
 # Output: the only things this script writes
 # ---------------------------------------------------------------------------------------------
 
@@ -421,6 +715,11 @@ function Remove-OldBundles([string]$OutputFolder) {
     Remove-Item -Force -ErrorAction SilentlyContinue
 }
 
+# The one line a run prints on standard output (a Remediation keeps the last line it prints).
+function Write-ResultLine([string]$Line) {
+  Write-Output $Line
+}
+
 function Write-Bundle([string]$Path, [string]$Json) {
   [System.IO.File]::WriteAllText($Path, $Json, (New-Object System.Text.UTF8Encoding($false)))
 }
@@ -436,6 +735,23 @@ $logFilesLeftOut = 0
 $certificates = @(Read-CertificateStore 'My' 'LocalMachine' 'SYSTEM') +
                 @(Read-CertificateStore 'My' 'CurrentUser' $userOwner)
 
+$logs = @(Read-AgentLogs)
+$timeZone = [System.TimeZoneInfo]::Local
+# Minutes the device's clock is ahead of UTC now: IME log times are local and carry no offset.
+$utcOffset = [int][Math]::Round($timeZone.GetUtcOffset($nowUtc).TotalMinutes)
+
+if ($Remediation) {
+  # Standard output gets the token line and nothing else; no file is written.
+  try {
+    $line = New-FactsLine $certificates (ConvertTo-UnixSeconds $nowUtc) $logs $utcOffset
+  } catch {
+    [Console]::Error.WriteLine("collect-imecert: no facts token: $($_.Exception.Message)")
+    exit 1
+  }
+  Write-ResultLine $line
+  exit 0
+}
+
 $registry = @()
 $keyRecords = @()
 foreach ($item in $KeysToRead) {
@@ -446,9 +762,6 @@ foreach ($item in $KeysToRead) {
   }
   $keyRecords += [pscustomobject]$record
 }
-
-$logs = @(Read-AgentLogs)
-$timeZone = [System.TimeZoneInfo]::Local
 $edition = if ($PSVersionTable.ContainsKey('PSEdition')) { [string]$PSVersionTable.PSEdition } else { 'Desktop' }
 
 $bundle = [ordered]@{
@@ -459,8 +772,7 @@ $bundle = [ordered]@{
   registry           = @($registry)
   logs               = @($logs)
   ime_version        = Get-ImeVersion
-  # Minutes the device's clock is ahead of UTC now: IME log times are local and carry no offset.
-  utc_offset_minutes = [int][Math]::Round($timeZone.GetUtcOffset($nowUtc).TotalMinutes)
+  utc_offset_minutes = $utcOffset
   time_zone          = $timeZone.Id
   collector          = [ordered]@{
     script             = 'collect-imecert.ps1'
@@ -481,17 +793,16 @@ $bundle = [ordered]@{
   assumptions        = [ordered]@{ evaluated_at = $null }
 }
 
-if ($Remediation) {
-  # Filled in against docs/facts-v1.md; until then the mode says plainly that it has no token.
-  [Console]::Error.WriteLine('collect-imecert: -Remediation is not available in this version')
-  exit 1
-}
-
 $defaultFolder = Join-Path $env:ProgramData 'ime-cert-inspector'
 if ($OutFile) {
   $OutFile = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($OutFile)
 } else {
-  Initialize-OutputFolder $defaultFolder
+  try {
+    Initialize-OutputFolder $defaultFolder
+  } catch {
+    [Console]::Error.WriteLine("collect-imecert: could not prepare $defaultFolder : $($_.Exception.Message)")
+    exit 1
+  }
   $stamp = $nowUtc.ToString('yyyyMMdd-HHmmss', $Invariant)
   $OutFile = Join-Path $defaultFolder "imecert-$($env:COMPUTERNAME)-$stamp.json"
 }
@@ -512,6 +823,6 @@ $mdm = @($certificates | Where-Object {
 })
 $noKey = @($mdm | Where-Object { $_.private_key -ne 'present' }).Count
 $found = @($keyRecords | Where-Object { $_.status -eq 'read' }).Count
-Write-Output ("imecert: {0} MDM cert(s), {1} without a usable key, {2} of {3} registry keys, {4} log(s); bundle {5}" -f
+Write-ResultLine ("imecert: {0} MDM cert(s), {1} without a usable key, {2} of {3} registry keys, {4} log(s); bundle {5}" -f
   $mdm.Count, $noKey, $found, $keyRecords.Count, $logs.Count, $OutFile)
 exit 0
