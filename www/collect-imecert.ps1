@@ -456,6 +456,8 @@ function Get-RegText([Microsoft.Win32.RegistryKey]$Key, [string]$Name) {
 # reads it from a .reg (ISO text, invariant MM/dd/yyyy text, .NET ticks or a FILETIME).
 function ConvertTo-MetadataTime($Value) {
   $utc = $null
+  if ($Value -is [byte[]] -and $Value.Length -eq 8) { $Value = [BitConverter]::ToInt64($Value, 0) }
+  if ($Value -is [string[]] -and $Value.Count -gt 0) { $Value = $Value[0] }
   if ($Value -is [long]) {
     if ($Value -ge 504911232000000000) { $utc = New-Object DateTime($Value, [DateTimeKind]::Utc) }
     elseif ($Value -ge 0) { $utc = [DateTime]::FromFileTimeUtc($Value) }
@@ -534,7 +536,9 @@ function Read-RegistryFacts {
       $raw = $key.GetValue('ValidatedTime', $null, [Microsoft.Win32.RegistryValueOptions]::DoNotExpandEnvironmentNames)
       if ($null -ne $raw) {
         $v = ConvertTo-MetadataTime $raw
-        if ($v) { $m['v'] = $v } else { $m['vr'] = [string]$raw }
+        if ($v) { $m['v'] = $v }
+        elseif ($raw -is [string]) { $m['vr'] = $raw }
+        else { $m['vr'] = "$($raw.GetType().Name) value" }
       }
       $s = Get-RegText $key 'Subject'
       if ($s) { $m['s'] = $s }
