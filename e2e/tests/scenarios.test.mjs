@@ -188,6 +188,18 @@ describe('decision scenarios in the page', () => {
     assert.match(await outcome(p), /^The agent /);
   });
 
+  test('a bundle in the collector\'s new shape: each certificate card says what the key check found', async () => {
+    const p = await page();
+    await pickFiles(p, 'bundles/collector-v2.json');
+    const bundle = card(p, 'collector-v2.json');
+    assert.match(await bundle.locator('[data-testid="bundle-info"]').textContent(), /DESKTOP-5678/);
+    const notes = await bundle.locator('[data-testid="key-note"]').allTextContents();
+    assert.equal(notes.length, 4, notes.join(' | '));
+    assert.ok(notes.some((n) => n.includes('0x80090016') && n.includes('NTE_BAD_KEYSET')), notes.join(' | '));
+    assert.ok(notes.some((n) => n.includes('access denied')), notes.join(' | '));
+    assert.equal(await bundle.locator('[data-testid="file-problems"] li').count(), 0);
+  });
+
   test('a subject made of markup is shown as text and runs nothing', async () => {
     const p = await page();
     const dialogs = [];
