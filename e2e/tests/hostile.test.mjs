@@ -107,6 +107,9 @@ describe('a crafted file set', () => {
       assert.ok(bundleText.includes('<img src=x onerror="window.__pwned=\'device\'">[U+202E]AAAA'));
       assert.match(bundleText, /… and \d+ more characters$/, 'the 100,000-character device name is cut');
       assert.ok(bundleText.length < 600, `the device name takes ${bundleText.length} characters`);
+      const keyNote = await bundle.locator('[data-testid="key-note"]').textContent();
+      assert.ok(keyNote.includes('<img src=x onerror="window.__pwned=\'key-note\'">[U+202E]AAAA'), keyNote.slice(0, 80));
+      assert.ok(keyNote.length < 600, `the key note takes ${keyNote.length} characters`);
 
       const visible = await p.evaluate(() => document.body.innerText);
       assert.ok(!/[\u202a-\u202e\u2066-\u2069\u200b-\u200f\u0000]/.test(visible),
