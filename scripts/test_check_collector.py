@@ -5,6 +5,7 @@ its good twin, and the real collector passes them all.
 Run: python3 scripts/test_check_collector.py (scripts/test.sh does).
 """
 import importlib.util
+import json
 import sys
 import unittest
 from pathlib import Path
@@ -196,6 +197,48 @@ class Dates(unittest.TestCase):
                         "$n.ToString('x8', [System.Globalization.CultureInfo]::InvariantCulture)\n"
                         "$now = [DateTime]::UtcNow\n"
                         "'{0} of {1}' -f $a, $b\n")
+
+
+def hash_keys(source: bytes, anchor: str) -> list:
+    """The keys of the first hash literal that follows `anchor` in the script, in order (its
+    own entries, not those of nested literals)."""
+    tree = checker.parse(source)
+    start = source.index(anchor.encode())
+    for node in checker.walk(tree.root_node):
+        if node.type == "hash_literal_body" and node.start_byte > start:
+            keys = []
+            for entry in node.children:
+                if entry.type == "hash_entry":
+                    keys.append(checker.text(entry.children[0]))
+            return keys
+    raise AssertionError(f"no hash literal after {anchor!r}")
+
+
+class BundleShape(unittest.TestCase):
+    """The committed fixture in the collector's new shape has exactly the keys the script writes,
+    so the Rust tests that read it test what the script produces."""
+
+    def setUp(self):
+        self.script = checker.DEFAULT_SCRIPT.read_bytes()
+        fixture = HERE.parent / "tests" / "fixtures" / "bundles" / "collector-v2.json"
+        self.bundle = json.loads(fixture.read_text(encoding="utf-8"))
+
+    def test_top_level_keys(self):
+        self.assertEqual(hash_keys(self.script, "$bundle = [ordered]@{"), list(self.bundle))
+
+    def test_certificate_keys(self):
+        keys = hash_keys(self.script, "$entries += [pscustomobject][ordered]@{")
+        for cert in self.bundle["certificates"]:
+            self.assertEqual(keys, list(cert))
+
+    def test_collector_keys(self):
+        self.assertEqual(hash_keys(self.script, "collector          = [ordered]@{"),
+                         list(self.bundle["collector"]))
+
+    def test_registry_key_records(self):
+        keys = hash_keys(self.script, "$record = [ordered]@{")
+        for record in self.bundle["collector"]["registry_keys"]:
+            self.assertEqual(keys, list(record))
 
 
 class StandardOutput(unittest.TestCase):
