@@ -373,7 +373,9 @@ function Read-AgentLogs {
     try {
       $lines = Read-LogRecords $file
       if ($lines.Count -gt 0) {
-        $logs += [pscustomobject][ordered]@{ name = $file.Name; lines = $lines }
+        # @(): a fresh array. One returned whole from a function is wrapped, and Windows
+        # PowerShell 5.1's ConvertTo-Json would write it as {"value": [...], "Count": n}.
+        $logs += [pscustomobject][ordered]@{ name = $file.Name; lines = @($lines) }
       }
     } catch {
       $script:problems += "log $($file.Name) could not be read: $($_.Exception.Message)"
