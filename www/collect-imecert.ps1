@@ -616,11 +616,19 @@ function ConvertTo-FactsToken($Facts) {
 function New-FactsLine($Certificates, [long]$At, $Logs, [int]$UtcOffset) {
   $registryFacts = Read-RegistryFacts
   $log = Get-LogSummary $Logs
+  # Thumbprints something names: those certificates are carried whatever they hold, cut last.
+  $names = @()
+  foreach ($e in @($registryFacts.e)) { if ($null -ne $e -and $e.Contains('d')) { $names += $e['d'] } }
+  foreach ($a in @($registryFacts.a)) { if ($null -ne $a -and $a.Contains('ref')) { $names += ($a['ref'] -replace '^.*;', '') } }
+  if ($null -ne $registryFacts.m -and $registryFacts.m.Contains('t')) { $names += $registryFacts.m['t'] }
+  if ($null -ne $log) {
+    foreach ($k in @('u', 's')) { if ($log.Contains($k) -and $log[$k].Contains('t')) { $names += $log[$k]['t'] } }
+  }
   $named = @{}
-  foreach ($e in @($registryFacts.e)) { if ($null -ne $e -and $e.Contains('d')) { $t = ConvertTo-Thumbprint $e['d']; if ($t) { $named[$t] = $true } } }
-  foreach ($a in @($registryFacts.a)) { if ($null -ne $a -and $a.Contains('ref')) { $t = ConvertTo-Thumbprint ($a['ref'] -replace '^.*;', ''); if ($t) { $named[$t] = $true } } }
-  if ($null -ne $registryFacts.m -and $registryFacts.m.Contains('t')) { $t = ConvertTo-Thumbprint $registryFacts.m['t']; if ($t) { $named[$t] = $true } }
-  if ($null -ne $log) { foreach ($k in @('u', 's')) { if ($log.Contains($k) -and $log[$k].Contains('t')) { $named[$log[$k]['t']] = $true } } }
+  foreach ($name in $names) {
+    $t = ConvertTo-Thumbprint $name
+    if ($t) { $named[$t] = $true }
+  }
 
   $others = [ordered]@{ m = 0; u = 0; x = 0 }
   $candidates = @()
