@@ -107,7 +107,7 @@ pub fn render_text(report: &Report, style: TextStyle) -> String {
     match &reg.cert_metadata {
         Some(m) => {
             let when = match &m.validated_at {
-                crate::scenario::MetadataTime::Readable { at } => at.human(),
+                crate::scenario::MetadataTime::Readable { at, .. } => at.human(),
                 crate::scenario::MetadataTime::Unreadable { raw } => {
                     format!("unreadable time {:?}", clean(raw))
                 }
