@@ -89,6 +89,21 @@ pub fn render_text(report: &Report, style: TextStyle) -> String {
         if let Some(note) = &c.kind_note {
             let _ = writeln!(out, "     {}", s.dim(&clean(note)));
         }
+        // The other Intune/Entra values, decoded (the account ID is on the line above).
+        for e in c
+            .intune
+            .extensions
+            .iter()
+            .filter(|e| e.oid != crate::intune::OID_ACCOUNT_ID)
+        {
+            let note = e
+                .note
+                .as_deref()
+                .map(|n| format!(" ({n})"))
+                .unwrap_or_default();
+            let line = format!("{} = {}{note}", e.name, e.value);
+            let _ = writeln!(out, "     {}", s.dim(&clean(&line)));
+        }
     }
     let reg = &report.registry;
     let intune: Vec<_> = reg.enrollments.iter().filter(|e| e.is_intune()).collect();
