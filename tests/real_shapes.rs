@@ -206,3 +206,20 @@ fn stable_until_sees_a_named_certificate_without_the_intune_oid() {
     );
     assert!(!codes(&r).contains(&"MDM_CERT_EXPIRING_SOON".to_string()));
 }
+
+#[test]
+fn the_markdown_export_lists_the_decoded_values_with_their_bytes() {
+    let run = judged("markdown", &["@certs/real-device.cer"]);
+    let out = &run.stdout;
+    assert!(out.contains("| OID | Name | Value | Raw bytes |"), "{out}");
+    assert!(
+        out.contains(
+            "| 1.2.840.113556.5.16 | Intune: 16 (reported as policy ID) | 13 (label unverified; DER INTEGER) | `02 01 0D` |"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("`02 08 40 00 00 00 00 00 01 10`"), "{out}");
+    // Redacted, the rows (which name tenants, users, devices) are left out.
+    let redacted = judged("markdown", &["--redact", "@certs/real-device.cer"]);
+    assert!(!redacted.stdout.contains("Raw bytes"));
+}
