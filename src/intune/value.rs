@@ -170,7 +170,9 @@ fn read_simple(bytes: &[u8]) -> Option<ExtValue> {
             let (_, integer) = Integer::from_der(bytes).ok()?;
             ExtValue::Integer(DerInteger::from_content(integer.as_ref()))
         }
-        Tag::Boolean => ExtValue::Boolean {
+        // asn1-rs 0.7.2 indexes the first content byte before checking there is one (`01 00`
+        // panics in its DER check), so the length is checked here first.
+        Tag::Boolean if any.data.len() == 1 => ExtValue::Boolean {
             value: bool::from_der(bytes).ok()?.1,
         },
         Tag::Null => {
@@ -395,6 +397,41 @@ mod tests {
         assert_eq!(one(&[0x04, 0x03, 0x13, 0x01, b'1']), "1");
         assert_eq!(one(&[0x13, 0x02, b'E', b'U']), "EU");
         assert!(ExtValue::read_text(&[0x00, 0x01]).is_raw());
+    }
+
+    #[test]
+    fn any_short_value_reads_without_panicking() {
+        // Every value of up to two bytes, and three-byte values under each simple tag.
+        let mut inputs: Vec<Vec<u8>> = vec![Vec::new()];
+        for a in 0..=255u8 {
+            inputs.push(vec![a]);
+            for b in 0..=255u8 {
+                inputs.push(vec![a, b]);
+            }
+        }
+        for tag in [
+            0x01u8, 0x02, 0x04, 0x05, 0x0C, 0x12, 0x13, 0x16, 0x1A, 0x1C, 0x1E,
+        ] {
+            for len in [0u8, 1, 2, 0x81, 0x82, 0x80] {
+                for c in 0..=255u8 {
+                    inputs.push(vec![tag, len, c]);
+                }
+            }
+        }
+        for bytes in &inputs {
+            let read = [
+                ExtValue::read(bytes),
+                ExtValue::read_guid(bytes),
+                ExtValue::read_text(bytes),
+            ];
+            for value in read {
+                if let ExtValue::Raw { bytes: kept } = &value {
+                    assert_eq!(kept, bytes);
+                }
+            }
+        }
+        let empty = DerInteger::from_content(&[]);
+        assert!(empty.bytes.is_empty());
     }
 
     #[test]
