@@ -7,6 +7,8 @@
 
 mod common;
 
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
 use common::{codes, fixture, imecert, judged, path, report, tp};
 use serde_json::Value;
 
@@ -222,4 +224,38 @@ fn the_markdown_export_lists_the_decoded_values_with_their_bytes() {
     // Redacted, the rows (which name tenants, users, devices) are left out.
     let redacted = judged("markdown", &["--redact", "@certs/real-device.cer"]);
     assert!(!redacted.stdout.contains("Raw bytes"));
+}
+
+#[test]
+fn a_bundle_keeps_the_fraction_of_its_registry_time() {
+    // The collector puts the `.reg` export's text in the bundle: the same reader, the same exact
+    // time.
+    let bytes = std::fs::read(fixture("reg/metadata-fraction.reg")).expect("the .reg fixture");
+    let units: Vec<u16> = bytes
+        .get(2..)
+        .unwrap_or_default()
+        .chunks_exact(2)
+        .map(|pair| u16::from_le_bytes([pair[0], pair[1]]))
+        .collect();
+    let text = String::from_utf16(&units).expect("UTF-16LE");
+    let der = std::fs::read(fixture("certs/real-device.cer")).expect("the certificate");
+    let bundle = serde_json::json!({
+        "schema": "ime-cert-inspector/scenario/v1",
+        "certificates": [{ "store": "LocalMachine\\My", "private_key": "present",
+                           "der_base64": STANDARD.encode(&der) }],
+        "registry": [{ "name": "metadata-fraction.reg", "text": text }],
+        "assumptions": { "evaluated_at": "2026-11-24T10:00:00Z" },
+    });
+    let dir = std::env::temp_dir().join(format!("imecert-real-shapes-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temp dir");
+    let file = dir.join("fraction-bundle.json");
+    std::fs::write(&file, bundle.to_string()).expect("the bundle");
+    let run = imecert(&["--format", "json", &file.display().to_string()]);
+    let _ = std::fs::remove_dir_all(&dir);
+    let r = run.json();
+    assert_eq!(path(&r, "task"), ["freshness", "skip"], "{}", run.stderr);
+    assert_eq!(
+        r["registry"]["cert_metadata"]["validated_at"]["nanos"],
+        400_000_000
+    );
 }
