@@ -5,10 +5,13 @@
 //! value shown raw with a note, never an error, because a broken extension is something an admin
 //! needs to *see*, not a reason to lose the certificate.
 
+pub mod value;
+
 use serde::{Deserialize, Serialize};
 
 use crate::guid::Guid;
-use crate::scenario::{GuidShape, GuidValue};
+use crate::scenario::GuidValue;
+pub use value::ExtValue;
 
 /// The issuer every Intune MDM device certificate should carry, as Windows shows it.
 pub const INTUNE_MDM_CA: &str = "CN=Microsoft Intune MDM Device CA";
@@ -23,15 +26,16 @@ pub const OID_ACCOUNT_ID: &str = "1.2.840.113556.5.6";
 /// The arc of the Entra (Azure AD) device certificate extensions.
 pub const ENTRA_ARC: &str = "1.2.840.113556.1.5.284.";
 
-/// How an extension's value is turned into text.
+/// How an extension's value is read (see [`read_value`]) and what the views expect of it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ValueDecoding {
     /// A GUID in one of the three field shapes; anything else is "malformed".
     Guid,
-    /// Shown as a GUID when it has a GUID shape, else raw (labels not verified to be GUIDs).
+    /// A GUID when it has a GUID shape, else whatever one DER element it is (labels not
+    /// verified to be GUIDs; real certificates carry INTEGERs there).
     GuidIfShaped,
-    /// Raw bytes as hex: nothing is known about the content.
-    Raw,
+    /// Whatever one DER element of a simple type it is, else raw bytes.
+    Any,
     /// A digest: contiguous hex.
     Hash,
     /// Entra join type: `0` registered, `1` joined.
@@ -95,9 +99,9 @@ pub const OID_TABLE: &[OidInfo] = &[
     row(
         "1.2.840.113556.5.11",
         "Intune: unknown (11)",
-        "meaning not known; shown raw",
-        ValueDecoding::Raw,
-        true,
+        "meaning not known; on a real device a GUID different from the account and tenant IDs",
+        ValueDecoding::GuidIfShaped,
+        false,
     ),
     row(
         "1.2.840.113556.5.14",
@@ -139,6 +143,13 @@ pub const OID_TABLE: &[OidInfo] = &[
         "Intune: 19 (unknown)",
         "meaning not known",
         ValueDecoding::GuidIfShaped,
+        false,
+    ),
+    row(
+        "1.2.840.113556.5.23",
+        "Intune: 23 (unknown)",
+        "meaning not known; on a real device an 8-byte INTEGER",
+        ValueDecoding::Any,
         false,
     ),
     row(
@@ -218,43 +229,11 @@ pub fn is_entra_oid(oid: &str) -> bool {
 /// is not exactly one of the three shapes is `Malformed` with the bytes as upper-case hex pairs
 /// separated by single spaces (`04 0F 01 …`), the way the shapes themselves are written.
 pub fn decode_guid_value(bytes: &[u8]) -> GuidValue {
-    let (payload, shape) = match bytes {
-        [0x04, 0x10, rest @ ..] if rest.len() == 16 => (rest, GuidShape::OctetString),
-        [0x04, 0x81, 0x10, rest @ ..] if rest.len() == 16 => (rest, GuidShape::OctetStringLongForm),
-        _ if bytes.len() == 16 => (bytes, GuidShape::Bare),
-        _ => {
-            return GuidValue::Malformed {
-                raw_hex: hex_spaced(bytes),
-            };
-        }
-    };
-    match <&[u8; 16]>::try_from(payload) {
-        Ok(array) => GuidValue::Decoded {
-            guid: Guid::from_dotnet_bytes(array),
-            shape,
-        },
-        Err(_) => GuidValue::Malformed {
+    match value::guid_shape(bytes) {
+        Some((guid, shape)) => GuidValue::Decoded { guid, shape },
+        None => GuidValue::Malformed {
             raw_hex: hex_spaced(bytes),
         },
-    }
-}
-
-/// How a shape is named in notes: the bytes that precede the 16 GUID bytes.
-pub fn guid_shape_label(shape: GuidShape) -> &'static str {
-    match shape {
-        GuidShape::Bare => "16 bare bytes",
-        GuidShape::OctetString => "04 10 (OCTET STRING)",
-        GuidShape::OctetStringLongForm => "04 81 10 (long form)",
-    }
-}
-
-/// The note under a decoded GUID value. Whole static strings, not a `format!`: it is written
-/// for several extensions of every certificate decoded.
-fn guid_shape_note(shape: GuidShape) -> &'static str {
-    match shape {
-        GuidShape::Bare => "GUID shape: 16 bare bytes",
-        GuidShape::OctetString => "GUID shape: 04 10 (OCTET STRING)",
-        GuidShape::OctetStringLongForm => "GUID shape: 04 81 10 (long form)",
     }
 }
 
@@ -279,7 +258,7 @@ pub fn hex_compact(bytes: &[u8]) -> String {
 /// A GUID as `Guid`'s `Display` writes it (lower case, hyphenated), built in one buffer: a
 /// certificate shows several GUID extensions, and `Display`'s sixteen `write!` calls were the
 /// largest single part of decoding one (BENCHMARKS.md).
-fn guid_text(guid: &Guid) -> String {
+pub fn guid_text(guid: &Guid) -> String {
     let mut text = [b'-'; 36];
     let mut at = 0;
     for (i, byte) in guid.0.iter().enumerate() {
@@ -313,151 +292,15 @@ fn ascii_text(bytes: Vec<u8>) -> String {
     String::from_utf8(bytes).unwrap_or_default()
 }
 
-/// An extension value as text, with a note on how it was encoded or what is odd about it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DecodedValue {
-    pub value: String,
-    pub note: Option<String>,
-}
-
-impl DecodedValue {
-    fn plain(value: String) -> Self {
-        DecodedValue { value, note: None }
+/// The typed reading of a known extension's value, by its table row. GUID rows try the GUID
+/// shapes first; every row falls back to the plain DER reading ([`ExtValue::read`]), so an
+/// INTEGER where a GUID was reported (5.15–5.19 on a real device) still reads as a number.
+pub fn read_value(info: &OidInfo, bytes: &[u8]) -> ExtValue {
+    match info.decoding {
+        ValueDecoding::Guid | ValueDecoding::GuidIfShaped => ExtValue::read_guid(bytes),
+        ValueDecoding::Any | ValueDecoding::Hash => ExtValue::read(bytes),
+        ValueDecoding::JoinType | ValueDecoding::Region => ExtValue::read_text(bytes),
     }
-
-    fn noted(value: String, note: impl Into<String>) -> Self {
-        DecodedValue {
-            value,
-            note: Some(note.into()),
-        }
-    }
-}
-
-/// Decodes a known extension's value by its table row. Unverified labels say so in the note.
-pub fn decode_value(info: &OidInfo, bytes: &[u8]) -> DecodedValue {
-    let decoded = match info.decoding {
-        ValueDecoding::Guid => decode_guid_text(bytes),
-        ValueDecoding::GuidIfShaped => match decode_guid_value(bytes) {
-            GuidValue::Decoded { guid, shape } => {
-                DecodedValue::noted(guid_text(&guid), guid_shape_note(shape))
-            }
-            GuidValue::Malformed { raw_hex } => {
-                DecodedValue::noted(raw_hex, "not GUID-shaped; shown raw")
-            }
-        },
-        ValueDecoding::Raw => DecodedValue::plain(hex_spaced(bytes)),
-        ValueDecoding::Hash => decode_hash(bytes),
-        ValueDecoding::JoinType => decode_join_type(bytes),
-        ValueDecoding::Region => decode_region(bytes),
-    };
-    if info.label_verified {
-        decoded
-    } else {
-        let note = match decoded.note {
-            Some(note) => ["label unverified; ", &note].concat(),
-            None => "label unverified".to_string(),
-        };
-        DecodedValue::noted(decoded.value, note)
-    }
-}
-
-fn decode_guid_text(bytes: &[u8]) -> DecodedValue {
-    match decode_guid_value(bytes) {
-        GuidValue::Decoded { guid, shape } => {
-            DecodedValue::noted(guid_text(&guid), guid_shape_note(shape))
-        }
-        GuidValue::Malformed { raw_hex } => DecodedValue::noted(
-            raw_hex,
-            "malformed: not a GUID in any known shape (16 bytes, 04 10 + 16, 04 81 10 + 16)",
-        ),
-    }
-}
-
-/// A digest is shown as contiguous hex; an OCTET STRING wrapper is peeled and mentioned.
-fn decode_hash(bytes: &[u8]) -> DecodedValue {
-    match unwrap_der_string(bytes) {
-        Some((0x04, inner)) => {
-            DecodedValue::noted(hex_compact(inner), "wrapped in an OCTET STRING")
-        }
-        _ => DecodedValue::plain(hex_compact(bytes)),
-    }
-}
-
-/// Entra join type: the text `0` or `1`, however it is wrapped.
-pub fn decode_join_type(bytes: &[u8]) -> DecodedValue {
-    match lenient_text(bytes).as_deref().map(str::trim) {
-        Some("0") => {
-            DecodedValue::noted("0 (registered)".into(), "Entra registered (workplace join)")
-        }
-        Some("1") => DecodedValue::noted("1 (joined)".into(), "Entra joined"),
-        Some(other) => {
-            DecodedValue::noted(other.to_string(), "unexpected join type (expected 0 or 1)")
-        }
-        None => DecodedValue::noted(hex_spaced(bytes), "malformed: not text"),
-    }
-}
-
-/// Entra tenant region: a two-letter code, named in words where known.
-pub fn decode_region(bytes: &[u8]) -> DecodedValue {
-    let Some(text) = lenient_text(bytes) else {
-        return DecodedValue::noted(hex_spaced(bytes), "malformed: not text");
-    };
-    let code = text.trim();
-    match region_name(code) {
-        Some(name) => DecodedValue::plain(format!("{code} ({name})")),
-        None => DecodedValue::noted(code.to_string(), "unrecognised region code"),
-    }
-}
-
-fn region_name(code: &str) -> Option<&'static str> {
-    Some(match code.to_ascii_uppercase().as_str() {
-        "AF" => "Africa",
-        "AS" => "Asia",
-        "AP" => "Asia-Pacific",
-        "EU" => "Europe",
-        "ME" => "Middle East",
-        "NA" => "North America",
-        "SA" => "South America",
-        _ => return None,
-    })
-}
-
-/// Text from a value that may be raw ASCII or wrapped (once or twice) in an OCTET STRING,
-/// UTF8String, PrintableString or IA5String: the field has all of these.
-fn lenient_text(bytes: &[u8]) -> Option<String> {
-    let mut current = bytes;
-    for _ in 0..2 {
-        match unwrap_der_string(current) {
-            Some((_, inner)) => current = inner,
-            None => break,
-        }
-    }
-    let text = std::str::from_utf8(current).ok()?;
-    let printable = !text.is_empty() && text.chars().all(|c| !c.is_control());
-    printable.then(|| text.to_string())
-}
-
-/// `(tag, content)` when `bytes` is exactly one string-like TLV with a short or long length.
-fn unwrap_der_string(bytes: &[u8]) -> Option<(u8, &[u8])> {
-    let (&tag, rest) = bytes.split_first()?;
-    if !matches!(tag, 0x04 | 0x0C | 0x13 | 0x16) {
-        return None;
-    }
-    let (&first, rest) = rest.split_first()?;
-    let (len, rest) = match first {
-        0..=0x7F => (usize::from(first), rest),
-        0x81 => {
-            let (&n, rest) = rest.split_first()?;
-            (usize::from(n), rest)
-        }
-        0x82 => {
-            let (hi, rest) = rest.split_first()?;
-            let (lo, rest) = rest.split_first()?;
-            (usize::from(*hi) << 8 | usize::from(*lo), rest)
-        }
-        _ => return None,
-    };
-    (rest.len() == len).then_some((tag, rest))
 }
 
 /// What a certificate is, for the admin: only `MdmDevice` certificates take part in the decision.
@@ -486,29 +329,6 @@ impl CertKind {
             CertKind::OtherCa => "other_ca",
             CertKind::Other => "other",
         }
-    }
-
-    /// One sentence for the admin on what this certificate is and whether the agent uses it.
-    pub fn note(self) -> Option<&'static str> {
-        Some(match self {
-            CertKind::MdmDevice => return None,
-            CertKind::MsOrganizationAccess => {
-                "This is the Entra ID device certificate (workplace join / Entra join), not the \
-                 Intune MDM certificate: the agent does not use it."
-            }
-            CertKind::IntuneCa => {
-                "This is an Intune certification authority certificate (part of the chain), not a \
-                 device certificate: the agent does not use it."
-            }
-            CertKind::OtherCa => {
-                "This is a certification authority certificate, not a device certificate: the \
-                 agent does not use it."
-            }
-            CertKind::Other => {
-                "This certificate carries no Intune account ID (OID 1.2.840.113556.5.6), so the \
-                 agent does not consider it."
-            }
-        })
     }
 }
 
@@ -552,21 +372,8 @@ pub fn classify(input: &ClassifyInput<'_>) -> CertKind {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn guid_shape_notes_name_the_shape_label() {
-        for shape in [
-            GuidShape::Bare,
-            GuidShape::OctetString,
-            GuidShape::OctetStringLongForm,
-        ] {
-            assert_eq!(
-                guid_shape_note(shape),
-                format!("GUID shape: {}", guid_shape_label(shape))
-            );
-        }
-    }
-
     use super::*;
+    use crate::scenario::GuidShape;
 
     const GUID_BYTES: [u8; 16] = [
         0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x0E,
@@ -678,67 +485,35 @@ mod tests {
     }
 
     #[test]
-    fn unverified_labels_say_so() {
-        let info = lookup("1.2.840.113556.5.15").unwrap();
-        let value = decode_value(info, &GUID_BYTES);
-        assert_eq!(value.value, GUID_TEXT);
-        assert_eq!(
-            value.note.as_deref(),
-            Some("label unverified; GUID shape: 16 bare bytes")
-        );
-        let raw = decode_value(info, &[0x01, 0x02]);
-        assert_eq!(raw.value, "01 02");
-        assert_eq!(
-            raw.note.as_deref(),
-            Some("label unverified; not GUID-shaped; shown raw")
-        );
-    }
-
-    #[test]
-    fn malformed_guid_extension_is_noted() {
-        let value = decode_value(lookup(OID_ACCOUNT_ID).unwrap(), &[0xFF]);
-        assert_eq!(value.value, "FF");
-        assert!(value.note.unwrap().starts_with("malformed"));
-    }
-
-    #[test]
-    fn join_type_accepts_every_wrapping() {
-        for bytes in [
-            &b"1"[..],
-            &[0x04, 0x01, b'1'],
-            &[0x0C, 0x01, b'1'],
-            &[0x04, 0x03, 0x13, 0x01, b'1'],
-        ] {
-            assert_eq!(decode_join_type(bytes).value, "1 (joined)", "{bytes:?}");
-        }
-        assert_eq!(decode_join_type(b"0").value, "0 (registered)");
-        let odd = decode_join_type(b"7");
-        assert_eq!(odd.value, "7");
-        assert!(odd.note.is_some());
-        assert_eq!(decode_join_type(&[0x00, 0x01]).value, "00 01");
-    }
-
-    #[test]
-    fn region_is_named() {
-        assert_eq!(
-            decode_region(&[0x13, 0x02, b'E', b'U']).value,
-            "EU (Europe)"
-        );
-        assert_eq!(decode_region(b"NA").value, "NA (North America)");
-        let odd = decode_region(b"XX");
-        assert_eq!((odd.value.as_str(), odd.note.is_some()), ("XX", true));
-    }
-
-    #[test]
-    fn hash_is_compact_hex_and_unwrapped() {
-        let info = lookup("1.2.840.113556.5.24").unwrap();
-        assert_eq!(decode_value(info, &[0xAB, 0x01]).value, "AB01");
-        let wrapped = decode_value(info, &[0x04, 0x02, 0xAB, 0x01]);
-        assert_eq!(wrapped.value, "AB01");
-        assert_eq!(
-            wrapped.note.as_deref(),
-            Some("label unverified; wrapped in an OCTET STRING")
-        );
+    fn rows_read_by_their_decoding() {
+        let at = |oid: &str, bytes: &[u8]| read_value(lookup(oid).unwrap(), bytes);
+        assert!(matches!(
+            at("1.2.840.113556.5.15", &GUID_BYTES),
+            ExtValue::Guid { .. }
+        ));
+        assert!(matches!(
+            at("1.2.840.113556.5.15", &[0x02, 0x01, 0x02]),
+            ExtValue::Integer(_)
+        ));
+        let mut wrapped = vec![0x04, 0x10];
+        wrapped.extend_from_slice(&GUID_BYTES);
+        assert!(matches!(
+            at("1.2.840.113556.5.11", &wrapped),
+            ExtValue::Guid { .. }
+        ));
+        assert!(matches!(
+            at("1.2.840.113556.5.23", &[0x02, 0x01, 0x07]),
+            ExtValue::Integer(_)
+        ));
+        assert!(matches!(
+            at("1.2.840.113556.5.24", &[0x04, 0x02, 0xAB, 0x01]),
+            ExtValue::OctetString { .. }
+        ));
+        assert!(matches!(
+            at("1.2.840.113556.1.5.284.7", &[0x04, 0x01, b'1']),
+            ExtValue::Text { .. }
+        ));
+        assert!(at(OID_ACCOUNT_ID, &[0xFF]).is_raw());
     }
 
     fn input<'a>(
@@ -794,12 +569,5 @@ mod tests {
             classify(&input("CN=Root", "CN=laptop", false, &[])),
             CertKind::Other
         );
-        assert!(
-            CertKind::MsOrganizationAccess
-                .note()
-                .unwrap()
-                .contains("does not use it")
-        );
-        assert_eq!(CertKind::MdmDevice.note(), None);
     }
 }

@@ -273,9 +273,22 @@ pub struct Certificate {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum MetadataTime {
-    Readable { at: UtcTime },
-    Unreadable { raw: String },
+    /// `at` is the whole second (rounded down, as reports print it); `nanos` the fraction the
+    /// registry recorded (.NET writes 100 ns ticks), kept because freshness is compared exactly:
+    /// validated at 10:00:00.4 is 23:59:59.6 old at 10:00:00 the next day (decision-spec).
+    Readable {
+        at: UtcTime,
+        #[serde(default, skip_serializing_if = "is_zero")]
+        nanos: u32,
+    },
+    Unreadable {
+        raw: String,
+    },
     Missing,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// The IME cert-picker state (`...\IntuneManagementExtension\CertMetadata`).

@@ -14,6 +14,7 @@ use ime_cert_inspector::ingest::pkcs7::certificates_from_pkcs7;
 use ime_cert_inspector::ingest::sniff::{FileKind, sniff};
 use ime_cert_inspector::ingest::x509::{CertDetails, CertError, DecodedCert, decode_certificate};
 use ime_cert_inspector::intune::CertKind;
+use ime_cert_inspector::report::extension::{self, ExtensionRow};
 use ime_cert_inspector::scenario::{GuidShape, GuidValue};
 use serde_json::Value;
 
@@ -57,14 +58,13 @@ fn windows_dn(manifest_dn: &str) -> String {
     }
 }
 
-fn row<'a>(
-    details: &'a CertDetails,
-    oid: &str,
-) -> &'a ime_cert_inspector::ingest::x509::ExtensionView {
+/// The row the report and the page show for an Intune/Entra extension.
+fn row(details: &CertDetails, oid: &str) -> ExtensionRow {
     details
         .intune
         .iter()
         .find(|row| row.oid == oid)
+        .map(extension::intune_row)
         .unwrap_or_else(|| panic!("no row for {oid}"))
 }
 
@@ -153,7 +153,7 @@ fn every_certificate_matches_the_manifest() {
                 "{path} {oid}"
             );
         }
-        check_kind(path, &details, want);
+        check_kind(path, &details, facts.account_id.as_ref(), want);
     }
 }
 
@@ -183,7 +183,7 @@ fn check_account_id(path: &str, got: Option<&GuidValue>, want: &Value) {
     }
 }
 
-fn check_kind(path: &str, details: &CertDetails, want: &Value) {
+fn check_kind(path: &str, details: &CertDetails, account_id: Option<&GuidValue>, want: &Value) {
     let name = want["name"].as_str().unwrap_or_default();
     let expected = if want["is_mdm"].as_bool() == Some(true) {
         CertKind::MdmDevice
@@ -198,14 +198,12 @@ fn check_kind(path: &str, details: &CertDetails, want: &Value) {
     };
     assert_eq!(details.kind, expected, "{path}");
     if expected == CertKind::MsOrganizationAccess {
-        let note = details.kind_note.as_deref().unwrap_or_default();
+        let note = extension::kind_note(details.kind, account_id).unwrap_or_default();
         assert!(note.contains("Entra ID device certificate") && note.contains("does not use it"));
     }
     if name == "guid-malformed" {
         assert!(
-            details
-                .kind_note
-                .as_deref()
+            extension::kind_note(details.kind, account_id)
                 .unwrap_or_default()
                 .contains("malformed")
         );
@@ -266,9 +264,10 @@ fn m1_shows_every_intune_oid_in_table_order() {
             "{oid}"
         );
     }
-    // The serial needs DER's sign byte, which Windows does not show.
+    // The serial needs DER's sign byte, which Windows shows (the DER content bytes).
     assert_eq!(want["serial_der_has_sign_byte"], Value::Bool(true));
-    assert_eq!(decoded.facts.serial.len(), 32);
+    assert_eq!(decoded.facts.serial.len(), 34);
+    assert!(decoded.facts.serial.starts_with("00"));
     let std_names: Vec<&str> = decoded
         .details
         .standard

@@ -158,6 +158,7 @@ fn assert_matches_manifest(name: &str, facts: &RegistryFacts, want: &Value) {
             let expected_time = match text(&meta["validated_time_utc"]) {
                 Some(at) => MetadataTime::Readable {
                     at: UtcTime::parse_rfc3339(at).expect("manifest time"),
+                    nanos: 0,
                 },
                 None => MetadataTime::Unreadable {
                     raw: text(&meta["validated_time_raw"])

@@ -149,7 +149,9 @@ fn registry_id() -> impl Strategy<Value = String> {
 fn metadata_time() -> impl Strategy<Value = MetadataTime> {
     prop_oneof![
         Just(MetadataTime::Missing),
-        time().prop_map(|at| MetadataTime::Readable { at }),
+        time().prop_map(|at| MetadataTime::Readable { at, nanos: 0 }),
+        // A fraction of a second travels too (it decides freshness at the edge).
+        (time(), 1u32..1_000_000_000).prop_map(|(at, nanos)| MetadataTime::Readable { at, nanos }),
         text().prop_map(|raw| MetadataTime::Unreadable { raw }),
     ]
 }

@@ -61,6 +61,7 @@ pub fn scenario(count: usize) -> Scenario {
         thumbprint_raw: None,
         validated_at: MetadataTime::Readable {
             at: UtcTime(EVALUATED_AT.0 - 30 * HOUR),
+            nanos: 0,
         },
     });
     scenario

@@ -16,6 +16,7 @@ use super::untrusted::untrusted;
 use super::use_app;
 use crate::ingest::x509::ExtensionView;
 use crate::intune;
+use crate::report::extension::{self, ExtensionRow};
 use crate::scenario::{KeyPresence, Store};
 use crate::workspace::FileId;
 
@@ -110,10 +111,18 @@ pub fn cert_view(props: &CertViewProps) -> Html {
     let key_now = key_value(cert.private_key);
     let others = details.standard.len() + details.unknown.len();
     // Labels nobody has confirmed go one click away, so the ones that matter stand out.
-    let (main_oids, unverified): (Vec<&ExtensionView>, Vec<&ExtensionView>) = details
+    let (main_oids, unverified): (Vec<ExtensionRow>, Vec<ExtensionRow>) = details
         .intune
         .iter()
+        .map(extension::intune_row)
         .partition(|e| intune::lookup(&e.oid).is_none_or(|info| info.label_verified));
+    let other_rows: Vec<ExtensionRow> = details
+        .standard
+        .iter()
+        .map(standard_row)
+        .chain(details.unknown.iter().map(extension::unknown_row))
+        .collect();
+    let kind_note = extension::kind_note(details.kind, facts.account_id.as_ref());
 
     html! {
         <section class="cert" id={first.then(|| cert_anchor(&thumbprint))} tabindex="-1"
@@ -125,7 +134,7 @@ pub fn cert_view(props: &CertViewProps) -> Html {
                 }
                 <span class={classes!("badge", badge.tone)} data-testid="validity">{ badge.text }</span>
             </div>
-            if let Some(note) = &details.kind_note {
+            if let Some(note) = kind_note {
                 <p class="muted small">{ note }</p>
             }
             <dl class="facts">
@@ -170,19 +179,19 @@ pub fn cert_view(props: &CertViewProps) -> Html {
             </div>
             if !main_oids.is_empty() {
                 <h5>{ "Intune and Entra extensions" }</h5>
-                <ul class="ext-list" data-testid="intune-oids">{ for main_oids.iter().map(|e| extension_row(e)) }</ul>
+                <ul class="ext-list" data-testid="intune-oids">{ for main_oids.iter().map(extension_row) }</ul>
             }
             if !unverified.is_empty() {
                 <details class="more">
                     <summary>{ format!("{} more Intune extensions (labels unverified)", unverified.len()) }</summary>
-                    <ul class="ext-list">{ for unverified.iter().map(|e| extension_row(e)) }</ul>
+                    <ul class="ext-list">{ for unverified.iter().map(extension_row) }</ul>
                 </details>
             }
             if others > 0 {
                 <details class="more">
                     <summary>{ format!("Other extensions ({others})") }</summary>
                     <ul class="ext-list">
-                        { for details.standard.iter().chain(details.unknown.iter()).map(extension_row) }
+                        { for other_rows.iter().map(extension_row) }
                     </ul>
                 </details>
             }
@@ -200,12 +209,27 @@ pub fn cert_view(props: &CertViewProps) -> Html {
     }
 }
 
-fn extension_row(ext: &ExtensionView) -> Html {
+/// A standard extension's row: certlm.msc's words, no separate raw bytes.
+fn standard_row(ext: &ExtensionView) -> ExtensionRow {
+    ExtensionRow {
+        oid: ext.oid.clone(),
+        name: ext.name.clone(),
+        critical: ext.critical,
+        value: ext.value.clone(),
+        note: ext.note.clone(),
+        raw: String::new(),
+        decoded: None,
+    }
+}
+
+fn extension_row(ext: &ExtensionRow) -> Html {
     // The account ID is what makes an MDM certificate: make it easy to find.
     let key = ext.oid == ACCOUNT_ID_OID;
     let meaning = intune::lookup(&ext.oid).map(|info| info.meaning);
+    // A decoded value keeps its bytes one click away; a value shown raw already is its bytes.
+    let raw = (!ext.raw.is_empty() && ext.raw != ext.value).then_some(ext.raw.as_str());
     html! {
-        <li class={classes!(key.then_some("key-oid"))} title={meaning}>
+        <li class={classes!(key.then_some("key-oid"))} title={meaning} data-oid={ext.oid.clone()}>
             <span class="ext-label">
                 <span class="ext-name">{ &ext.name }</span>
                 <span class="ext-oid">{ &ext.oid }{ if ext.critical { " (critical)" } else { "" } }</span>
@@ -214,6 +238,12 @@ fn extension_row(ext: &ExtensionView) -> Html {
                 <span class="ext-value">{ untrusted(&ext.value) }</span>
                 if let Some(note) = &ext.note {
                     <span class="ext-note">{ note }</span>
+                }
+                if let Some(raw) = raw {
+                    <details class="ext-raw" data-testid="ext-raw">
+                        <summary>{ "Raw bytes" }</summary>
+                        <code>{ raw }</code>
+                    </details>
                 }
             </span>
         </li>

@@ -119,7 +119,7 @@ fn metadata_text(meta: Option<&CertMetadata>) -> String {
         .or_else(|| meta.thumbprint_raw.clone())
         .unwrap_or_else(|| "no thumbprint".to_string());
     let when = match &meta.validated_at {
-        MetadataTime::Readable { at } => format!("validated {}", at.human()),
+        MetadataTime::Readable { at, .. } => format!("validated {}", at.human()),
         MetadataTime::Unreadable { raw } => format!("validation time unreadable ({raw})"),
         MetadataTime::Missing => "no validation time".to_string(),
     };

@@ -256,8 +256,12 @@ pub fn compute(scenario: &Scenario, agent: &AgentTrace) -> Vec<Finding> {
                 (None, None) => {}
             }
         }
-        if let MetadataTime::Readable { at: validated } = metadata.validated_at
-            && validated > at
+        // Exact: 10:00:00.4 is after 10:00:00.
+        if let MetadataTime::Readable {
+            at: validated,
+            nanos,
+        } = metadata.validated_at
+            && (validated > at || (validated == at && nanos > 0))
         {
             out.raise(
                 FindingCode::MetadataTimeInFuture,

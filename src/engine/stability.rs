@@ -9,7 +9,7 @@ use crate::utc::{DAY, UtcTime};
 
 use super::findings::EXPIRING_SOON_DAYS;
 use super::order;
-use super::task::{max_age_seconds, metadata_is_fresh};
+use super::task::{first_second_from, max_age_seconds, metadata_is_fresh};
 use super::trace::AgentTrace;
 
 /// The earliest change ahead, with a sentence saying what happens then.
@@ -18,23 +18,44 @@ pub fn stable_until(scenario: &Scenario, agent: &AgentTrace) -> Option<(UtcTime,
     let mut events: Vec<(UtcTime, String)> = Vec::new();
 
     if let Some(metadata) = &scenario.registry.cert_metadata
-        && let MetadataTime::Readable { at } = metadata.validated_at
+        && let MetadataTime::Readable { at, nanos } = metadata.validated_at
     {
+        // From the exact instant: 10:00:00.4 + 24 h is first reached at 10:00:01 next day.
+        let from = first_second_from(at, nanos);
         if metadata_is_fresh(scenario) {
             events.push((
-                at.plus_seconds(max_age_seconds(scenario)),
+                from.plus_seconds(max_age_seconds(scenario)),
                 format!(
                     "CertMetadata reaches {} h and the task runs its checks again",
                     scenario.assumptions.metadata_max_age_hours
                 ),
             ));
         }
-        if at > now {
-            events.push((at, "the CertMetadata time stops lying in the future".into()));
+        if from > now {
+            events.push((
+                from,
+                "the CertMetadata time stops lying in the future".into(),
+            ));
         }
     }
 
-    for cert in order::searched_mdm(scenario) {
+    // The searched MDM certificates, and a store certificate CertMetadata names even without the
+    // Intune OID: metadata_lookup may use it and STALE_METADATA looks at its expiry. (The task
+    // only ever writes an MDM certificate into CertMetadata, so the registry's is the only
+    // non-MDM one that can matter.)
+    let named = scenario
+        .registry
+        .cert_metadata
+        .as_ref()
+        .and_then(|m| m.thumbprint.as_ref());
+    let in_stores = || {
+        scenario
+            .certificates
+            .iter()
+            .filter(|c| c.store.is_searched())
+    };
+    let timed = in_stores().filter(|c| c.facts.is_mdm() || Some(&c.facts.thumbprint) == named);
+    for cert in timed {
         let name = cert.facts.thumbprint.short();
         events.push((cert.facts.not_before, format!("{name} becomes valid")));
         events.push((
@@ -43,10 +64,12 @@ pub fn stable_until(scenario: &Scenario, agent: &AgentTrace) -> Option<(UtcTime,
         ));
     }
 
+    // The certificate the agent uses, whether it carries the Intune OID or CertMetadata led to
+    // it without one: its 30-day and renewal windows are findings (as `findings` finds it).
     if let Some(used) = agent
         .cert
         .as_ref()
-        .and_then(|tp| order::searched_mdm(scenario).find(|c| &c.facts.thumbprint == tp))
+        .and_then(|tp| in_stores().find(|c| &c.facts.thumbprint == tp))
     {
         let name = used.facts.thumbprint.short();
         events.push((

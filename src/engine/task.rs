@@ -20,16 +20,37 @@ pub struct TaskRun {
 
 /// Whether `CertMetadata` makes the task skip: it exists, its time is readable, and it is younger
 /// than `metadata_max_age` (a future time is "younger": the task treats clock skew as fresh).
+///
+/// Compared exactly, fraction of a second included: validated at 10:00:00.4 is 23:59:59.6 old at
+/// 10:00:00 the next day, so fresh under a 24 h maximum (decision-spec, *Times*).
 pub fn metadata_is_fresh(scenario: &Scenario) -> bool {
-    metadata_age(scenario).is_some_and(|age| age < max_age_seconds(scenario))
+    metadata_age_nanos(scenario)
+        .is_some_and(|age| age < i128::from(max_age_seconds(scenario)) * NANOS)
 }
 
-/// Seconds since the metadata was validated (negative when it lies in the future).
-pub fn metadata_age(scenario: &Scenario) -> Option<i64> {
+const NANOS: i128 = 1_000_000_000;
+
+/// Nanoseconds since the metadata was validated (negative when it lies in the future).
+fn metadata_age_nanos(scenario: &Scenario) -> Option<i128> {
     match scenario.registry.cert_metadata.as_ref()?.validated_at {
-        MetadataTime::Readable { at } => Some(scenario.evaluated_at.0.saturating_sub(at.0)),
+        MetadataTime::Readable { at, nanos } => Some(
+            (i128::from(scenario.evaluated_at.0) - i128::from(at.0)) * NANOS - i128::from(nanos),
+        ),
         MetadataTime::Unreadable { .. } | MetadataTime::Missing => None,
     }
+}
+
+/// Whole seconds since the metadata was validated, rounded down as reports print times
+/// (negative when it lies in the future).
+pub fn metadata_age(scenario: &Scenario) -> Option<i64> {
+    let seconds = metadata_age_nanos(scenario)?.div_euclid(NANOS);
+    Some(i64::try_from(seconds).unwrap_or(if seconds < 0 { i64::MIN } else { i64::MAX }))
+}
+
+/// The first whole second at or after an exact instant (`at` plus a fraction): when a
+/// threshold measured from it is crossed, in the report's whole seconds.
+pub fn first_second_from(at: UtcTime, nanos: u32) -> UtcTime {
+    if nanos > 0 { at.plus_seconds(1) } else { at }
 }
 
 pub fn max_age_seconds(scenario: &Scenario) -> i64 {
@@ -168,6 +189,7 @@ pub fn run(scenario: &Scenario) -> TaskRun {
                     thumbprint_raw: None,
                     validated_at: MetadataTime::Readable {
                         at: scenario.evaluated_at,
+                        nanos: 0,
                     },
                 }),
             }
@@ -242,8 +264,8 @@ fn freshness_decision(scenario: &Scenario) -> String {
         return "No CertMetadata in the registry: run the checks".to_string();
     };
     match &metadata.validated_at {
-        MetadataTime::Readable { at } => {
-            let age = scenario.evaluated_at.0.saturating_sub(at.0);
+        MetadataTime::Readable { at, .. } => {
+            let age = metadata_age(scenario).unwrap_or_default();
             let age_text = describe_age(age);
             if metadata_is_fresh(scenario) {
                 format!(

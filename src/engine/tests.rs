@@ -77,6 +77,7 @@ fn meta(s: &mut Scenario, c: &Certificate, hours_ago: i64) {
         thumbprint_raw: None,
         validated_at: MetadataTime::Readable {
             at: s.evaluated_at.plus_seconds(-hours_ago * 3600),
+            nanos: 0,
         },
     });
 }
@@ -477,9 +478,104 @@ fn absurd_metadata_times_do_not_overflow() {
     meta(&mut s, &m1(), 0);
     for at in [i64::MIN, i64::MAX] {
         if let Some(m) = s.registry.cert_metadata.as_mut() {
-            m.validated_at = MetadataTime::Readable { at: UtcTime(at) };
+            m.validated_at = MetadataTime::Readable {
+                at: UtcTime(at),
+                nanos: 0,
+            };
         }
         let tr = evaluate(&s);
         assert!(!tr.node(Freshness).unwrap().decision.is_empty());
     }
+}
+
+/// decision-spec, *Times*: metadata validated at 10:00:00.4 is 23:59:59.6 old at 10:00:00 the
+/// next day, so fresh; the fraction is kept, never rounded away.
+#[test]
+fn a_fraction_of_a_second_is_compared_exactly() {
+    let mut s = scenario(vec![m1(), m2()]);
+    enroll(&mut s, &m1());
+    meta(&mut s, &m1(), 24);
+    let exactly_a_day = evaluate(&s);
+    assert_ne!(
+        exactly_a_day.task.outcome,
+        TaskOutcome::Skipped,
+        "24 h old: not fresh"
+    );
+    if let Some(m) = s.registry.cert_metadata.as_mut() {
+        m.validated_at = MetadataTime::Readable {
+            at: t("2026-11-23T10:00:00Z"),
+            nanos: 400_000_000,
+        };
+    }
+    let tr = evaluate(&s);
+    assert_eq!(
+        tr.task.outcome,
+        TaskOutcome::Skipped,
+        "23:59:59.6 old: fresh"
+    );
+    assert!(
+        tr.node(Freshness)
+            .unwrap()
+            .decision
+            .contains("2026-11-23 10:00 UTC (23 h 59 min ago)"),
+        "printed in whole seconds: {}",
+        tr.node(Freshness).unwrap().decision
+    );
+    // Fresh until 10:00:00.4: the first whole second it is not is 10:00:01.
+    assert_eq!(tr.stable_until, Some(t("2026-11-24T10:00:01Z")));
+
+    // A time a fraction after the evaluation time lies in the future.
+    if let Some(m) = s.registry.cert_metadata.as_mut() {
+        m.validated_at = MetadataTime::Readable {
+            at: s.evaluated_at,
+            nanos: 1,
+        };
+    }
+    let tr = evaluate(&s);
+    assert!(tr.has(FindingCode::MetadataTimeInFuture));
+    assert_eq!(tr.stable_until, Some(t("2026-11-24T10:00:01Z")));
+}
+
+/// A store certificate without the Intune OID that CertMetadata names: metadata_lookup uses it
+/// (flighted), so its expiry and its 30-day window change the verdict and bound `stable_until`.
+#[test]
+fn stable_until_sees_a_named_certificate_without_the_intune_oid() {
+    // Expires 2026-11-25T00:00:00Z, before the metadata ages out at 08:00.
+    let soon = cert("Y", "2026-01-01", "2026-11-25", None);
+    let mut s = scenario(vec![soon.clone(), m2()]);
+    enroll(&mut s, &m2());
+    meta(&mut s, &soon, 2);
+    flight(&mut s);
+    let tr = evaluate(&s);
+    assert_eq!(tr.agent.via, Via::Metadata);
+    assert_eq!(tr.agent.cert, Some(tp(&soon)));
+    assert!(tr.has(FindingCode::MdmCertExpiringSoon));
+    assert_eq!(tr.stable_until, Some(t("2026-11-25T00:00:01Z")));
+    assert!(
+        tr.stable_until_reason
+            .as_deref()
+            .is_some_and(|r| r.contains("expires")),
+        "{:?}",
+        tr.stable_until_reason
+    );
+
+    // Its 30-day window (2026-11-25T00:00) comes before the metadata ages out.
+    let later = cert("Y", "2026-01-01", "2026-12-25", None);
+    let mut s = scenario(vec![later.clone(), m2()]);
+    enroll(&mut s, &m2());
+    meta(&mut s, &later, 2);
+    flight(&mut s);
+    let tr = evaluate(&s);
+    assert_eq!(tr.agent.cert, Some(tp(&later)));
+    assert!(!tr.has(FindingCode::MdmCertExpiringSoon));
+    assert_eq!(tr.stable_until, Some(t("2026-11-25T00:00:00Z")));
+
+    // Not flighted: the agent falls back to M2, but STALE_METADATA turns on when Y expires.
+    let mut s = scenario(vec![soon.clone(), m2()]);
+    enroll(&mut s, &m2());
+    meta(&mut s, &soon, 2);
+    let tr = evaluate(&s);
+    assert_eq!(tr.agent.cert, Some(tp(&m2())));
+    assert!(!tr.has(FindingCode::StaleMetadata));
+    assert_eq!(tr.stable_until, Some(t("2026-11-25T00:00:01Z")));
 }

@@ -3,19 +3,34 @@
 //! module only lays them out, with every piece of certificate or registry text escaped
 //! ([`escape::inline`]) and the decision graph as a Mermaid block both systems render.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use crate::engine::{Severity, Trace};
 use crate::graph::render_mermaid;
 use crate::ingest::InputError;
-use crate::report::{outcome_sentence, stable_sentence};
-use crate::scenario::{Certificate, GatewayRule, GatewayVerdict, GuidValue, Scenario, common_name};
+use crate::ingest::x509::CertDetails;
+use crate::report::{extension, outcome_sentence, stable_sentence};
+use crate::scenario::{
+    Certificate, GatewayRule, GatewayVerdict, GuidValue, Scenario, Thumbprint, common_name,
+};
 
 use super::escape::{fence_for, inline};
 use super::filename::subject_label;
 
 /// Renders the Markdown summary. Same input, same bytes.
 pub fn render_markdown(scenario: &Scenario, trace: &Trace, errors: &[InputError]) -> String {
+    render_markdown_with(scenario, trace, errors, &BTreeMap::new())
+}
+
+/// [`render_markdown`] with the decoded certificate details where files were read: adds each
+/// certificate's Intune/Entra extension values, decoded, with their raw bytes.
+pub fn render_markdown_with(
+    scenario: &Scenario,
+    trace: &Trace,
+    errors: &[InputError],
+    details: &BTreeMap<Thumbprint, CertDetails>,
+) -> String {
     let mut out = String::with_capacity(8 * 1024);
     let about = subject_label(scenario, trace).unwrap_or_else(|| "no certificate".into());
     let _ = writeln!(
@@ -28,6 +43,7 @@ pub fn render_markdown(scenario: &Scenario, trace: &Trace, errors: &[InputError]
     let _ = writeln!(out, "{}\n", inline(&stable_sentence(trace)));
     write_paths(&mut out, scenario, trace);
     write_certificates(&mut out, scenario, trace);
+    write_extensions(&mut out, scenario, details);
     write_findings(&mut out, trace);
     let mermaid = render_mermaid(scenario, trace);
     let fence = fence_for(&mermaid);
@@ -146,6 +162,43 @@ fn write_certificates(out: &mut String, scenario: &Scenario, trace: &Trace) {
         );
     }
     let _ = writeln!(out);
+}
+
+/// The Intune/Entra extension values of each certificate whose details are known.
+fn write_extensions(
+    out: &mut String,
+    scenario: &Scenario,
+    details: &BTreeMap<Thumbprint, CertDetails>,
+) {
+    for (i, cert) in scenario.certificates.iter().enumerate() {
+        let Some(d) = details.get(&cert.facts.thumbprint) else {
+            continue;
+        };
+        if d.intune.is_empty() {
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "### Certificate {} (`{}`): Intune extensions\n\n| OID | Name | Value | Raw bytes |\n|---|---|---|---|",
+            i + 1,
+            cert.facts.thumbprint.short()
+        );
+        for row in d.intune.iter().map(extension::intune_row) {
+            let value = match &row.note {
+                Some(note) => format!("{} ({note})", row.value),
+                None => row.value.clone(),
+            };
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | `{}` |",
+                row.oid,
+                inline(&row.name),
+                inline(&value),
+                row.raw
+            );
+        }
+        let _ = writeln!(out);
+    }
 }
 
 fn write_findings(out: &mut String, trace: &Trace) {

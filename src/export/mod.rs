@@ -33,7 +33,7 @@ use crate::share::{LinkOptions, encode_link, link_url, redact_judgement};
 use crate::workspace::Judgement;
 
 pub use filename::{export_file_name, subject_label};
-pub use markdown::render_markdown;
+pub use markdown::{render_markdown, render_markdown_with};
 
 /// The export formats.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -120,7 +120,9 @@ pub fn export(judgement: &Judgement, kind: ExportKind, opts: &ExportOptions) -> 
         }
         ExportKind::Png => return None,
         ExportKind::Mermaid => render_mermaid(scenario, trace),
-        ExportKind::Markdown => render_markdown(scenario, trace, &judged.errors),
+        ExportKind::Markdown => {
+            render_markdown_with(scenario, trace, &judged.errors, &judged.details)
+        }
         ExportKind::Link => {
             // Already redacted above when asked: encode as is.
             let fragment = encode_link(scenario, &LinkOptions { redact: false });

@@ -189,7 +189,7 @@ fn freshness_line(scenario: &Scenario, trace: &Trace) -> String {
     };
     let fresh = next_in_task(trace, NodeId::Freshness) == Some(NodeId::Skip);
     match &metadata.validated_at {
-        MetadataTime::Readable { at } => {
+        MetadataTime::Readable { at, .. } => {
             let age = trace.evaluated_at.0.saturating_sub(at.0);
             let verdict = if fresh { "fresh" } else { "stale" };
             if age < 0 {

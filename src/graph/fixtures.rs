@@ -78,6 +78,7 @@ fn with_metadata(mut s: Scenario, named: &Certificate, hours_ago: i64) -> Scenar
         thumbprint_raw: None,
         validated_at: MetadataTime::Readable {
             at: s.evaluated_at.plus_seconds(-hours_ago * HOUR),
+            nanos: 0,
         },
     });
     s

@@ -14,9 +14,9 @@ use x509_parser::public_key::PublicKey;
 use x509_parser::x509::SubjectPublicKeyInfo;
 
 use crate::ingest::sniff::{self, FileKind};
-use crate::intune::{self, CertKind, ClassifyInput};
+use crate::intune::{self, CertKind, ClassifyInput, ExtValue};
 use crate::numbers::thousands;
-use crate::scenario::{CertFacts, GuidValue, Thumbprint};
+use crate::scenario::{CertFacts, Thumbprint};
 use crate::utc::UtcTime;
 
 /// A decoded certificate: its exact DER, the engine's facts, the views' details.
@@ -27,12 +27,11 @@ pub struct DecodedCert {
     pub details: CertDetails,
 }
 
-/// What the certificate details panel and the JSON report show beyond the facts.
+/// What the certificate details panel and the JSON report show beyond the facts. Typed: the
+/// views (`report::extension`, the page) write the sentences.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CertDetails {
     pub kind: CertKind,
-    /// One sentence on what the certificate is, when it is not a plain MDM certificate.
-    pub kind_note: Option<String>,
     /// X.509 version as people say it: 1, 2 or 3.
     pub version: u32,
     /// `sha256WithRSAEncryption`, or the dotted OID when unknown.
@@ -43,15 +42,30 @@ pub struct CertDetails {
     pub is_ca: bool,
     /// Subject and issuer are the same name (the signature is not verified).
     pub self_signed: bool,
-    /// Intune and Entra extensions, decoded, in table order.
-    pub intune: Vec<ExtensionView>,
+    /// Intune and Entra extensions, read, in table order.
+    pub intune: Vec<Extension>,
     /// Standard and common Microsoft extensions, in certificate order.
     pub standard: Vec<ExtensionView>,
-    /// Everything else, as OID and hex.
-    pub unknown: Vec<ExtensionView>,
+    /// Everything else, read as one DER value where it is one.
+    pub unknown: Vec<Extension>,
 }
 
-/// One extension as a row.
+/// One extension the inspector reads as a value: its bytes and their typed reading.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Extension {
+    /// Dotted OID.
+    pub oid: String,
+    pub critical: bool,
+    /// The extension's value (the content of `extnValue`), exactly as in the certificate.
+    #[serde(with = "crate::intune::value::hex_bytes")]
+    pub raw: Vec<u8>,
+    /// What the bytes are: a number, a GUID, text, … or `Raw` when not one DER element.
+    pub value: ExtValue,
+    /// The OID appears more than once in the certificate (the first one counts).
+    pub repeated: bool,
+}
+
+/// One standard extension as a row, rendered the way certlm.msc shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExtensionView {
     pub oid: String,
@@ -224,18 +238,9 @@ fn build(der: &[u8], cert: &X509Certificate<'_>) -> DecodedCert {
         self_signed,
         extension_oids: &oids,
     });
-    let kind_note = match (&facts.account_id, kind) {
-        (Some(GuidValue::Malformed { .. }), _) => Some(
-            "The Intune account ID (OID 1.2.840.113556.5.6) is malformed; it still makes this an \
-             MDM certificate, as the agent only checks that the extension is there."
-                .to_string(),
-        ),
-        _ => kind.note().map(str::to_string),
-    };
     let lists = extensions::extension_views(extensions, &oids);
     let details = CertDetails {
         kind,
-        kind_note,
         version: tbs.version.0.saturating_add(1),
         signature_algorithm: signature_name(&dotted(&cert.signature_algorithm.algorithm)),
         public_key: public_key_text(&tbs.subject_pki),
@@ -289,14 +294,13 @@ fn push_decimal(out: &mut Vec<u8>, mut n: u64) {
     out.extend_from_slice(digits.get(start..).unwrap_or_default());
 }
 
-/// Upper-case hex as Windows shows it, without the `00` DER puts in front of a serial whose
-/// first byte has the high bit set (that byte only keeps the INTEGER positive).
+/// Upper-case hex of the serial's DER content bytes, exactly as Windows shows it (certlm.msc,
+/// `X509Certificate2.SerialNumber`): the `00` DER puts before a first byte with the high bit
+/// set is shown, and a "negative" serial (first byte ≥ 0x80 with no `00`, as on the 2025–2028
+/// Intune MDM Device CA) is shown as its bytes, never sign-converted (dotnet/corefx#3893: ".NET
+/// on Windows includes a leading 0x00" for such serials).
 pub fn serial_hex(raw: &[u8]) -> String {
-    let digits = match raw {
-        [0x00, next, ..] if *next >= 0x80 => raw.get(1..).unwrap_or(raw),
-        _ => raw,
-    };
-    intune::hex_compact(digits)
+    intune::hex_compact(raw)
 }
 
 fn signature_name(oid: &str) -> String {
@@ -364,8 +368,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn serial_drops_only_the_sign_byte() {
-        assert_eq!(serial_hex(&[0x00, 0xE8, 0x01]), "E801");
+    fn serial_is_the_der_content_bytes() {
+        assert_eq!(serial_hex(&[0x00, 0xE8, 0x01]), "00E801");
+        assert_eq!(serial_hex(&[0xE8, 0x01]), "E801");
         assert_eq!(serial_hex(&[0x00, 0x7F]), "007F");
         assert_eq!(serial_hex(&[0x0A, 0xBC]), "0ABC");
         assert_eq!(serial_hex(&[0x00]), "00");

@@ -4,6 +4,7 @@
 //! Built from the scenario, the trace, the input errors and, where files were read, the decoded
 //! certificate details. Field names are fixed by the spec: add, never rename.
 
+pub mod extension;
 mod summary;
 mod text;
 
@@ -13,13 +14,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::engine::{AgentTrace, Finding, NodeTrace, TaskTrace, Trace, UninstallGuard};
 use crate::ingest::InputError;
-use crate::ingest::x509::{CertDetails, ExtensionView};
+use crate::ingest::x509::CertDetails;
 use crate::scenario::{
     Assumptions, CertMetadata, Certificate, Enrollment, GuidValue, KeyPresence, OmadmAccount,
     Scenario, Store, Thumbprint,
 };
 use crate::utc::{DAY, UtcTime};
 
+pub use extension::ExtensionRow;
 pub use summary::{cert_label, outcome_sentence, stable_sentence};
 pub use text::{TextStyle, render_text};
 
@@ -88,7 +90,7 @@ pub struct IntuneView {
     pub device_id: Option<String>,
     /// Every Intune / Entra extension, decoded and named (empty when only facts are known, e.g.
     /// from a share link).
-    pub extensions: Vec<ExtensionView>,
+    pub extensions: Vec<ExtensionRow>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -199,12 +201,16 @@ fn certificate_view(
                 .as_ref()
                 .and_then(GuidValue::guid)
                 .map(|g| g.to_string()),
-            extensions: details.map(|d| d.intune.clone()).unwrap_or_default(),
+            extensions: details
+                .map(|d| d.intune.iter().map(extension::intune_row).collect())
+                .unwrap_or_default(),
         },
         validity: validity.to_string(),
         days_left: facts.not_after.0.saturating_sub(at.0).div_euclid(DAY),
         kind: details.map(|d| d.kind.as_str().to_string()),
-        kind_note: details.and_then(|d| d.kind_note.clone()),
+        kind_note: details
+            .and_then(|d| extension::kind_note(d.kind, facts.account_id.as_ref()))
+            .map(str::to_string),
         key_provider: cert.key_provider.clone(),
         key_note: cert.key_note.clone(),
     }

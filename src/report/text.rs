@@ -96,6 +96,21 @@ pub fn render_text(report: &Report, style: TextStyle) -> String {
                 s.dim(&format!("key check: {}", clean(note)))
             );
         }
+        // The other Intune/Entra values, decoded (the account ID is on the line above).
+        for e in c
+            .intune
+            .extensions
+            .iter()
+            .filter(|e| e.oid != crate::intune::OID_ACCOUNT_ID)
+        {
+            let note = e
+                .note
+                .as_deref()
+                .map(|n| format!(" ({n})"))
+                .unwrap_or_default();
+            let line = format!("{} = {}{note}", e.name, e.value);
+            let _ = writeln!(out, "     {}", s.dim(&clean(&line)));
+        }
     }
     let reg = &report.registry;
     let intune: Vec<_> = reg.enrollments.iter().filter(|e| e.is_intune()).collect();
@@ -114,7 +129,7 @@ pub fn render_text(report: &Report, style: TextStyle) -> String {
     match &reg.cert_metadata {
         Some(m) => {
             let when = match &m.validated_at {
-                crate::scenario::MetadataTime::Readable { at } => at.human(),
+                crate::scenario::MetadataTime::Readable { at, .. } => at.human(),
                 crate::scenario::MetadataTime::Unreadable { raw } => {
                     format!("unreadable time {:?}", clean(raw))
                 }

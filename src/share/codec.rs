@@ -61,7 +61,7 @@ pub fn shareable(scenario: &Scenario) -> Scenario {
         cert.facts.not_before = clamp(cert.facts.not_before);
         cert.facts.not_after = clamp(cert.facts.not_after);
     }
-    if let Some(MetadataTime::Readable { at }) = out
+    if let Some(MetadataTime::Readable { at, .. }) = out
         .registry
         .cert_metadata
         .as_mut()
@@ -431,9 +431,16 @@ fn write_registry(w: &mut Writer, registry: &RegistryFacts, base: UtcTime) {
         write_str_option(w, m.thumbprint_raw.as_ref());
         match &m.validated_at {
             MetadataTime::Missing => w.u8(0),
-            MetadataTime::Readable { at } => {
+            MetadataTime::Readable { at, nanos: 0 } => {
                 w.u8(1);
                 w.i64(delta(clamp(*at), base));
+            }
+            // A fraction of a second changes freshness at the edge, so a link keeps it; whole
+            // seconds keep the old form, so existing links stay byte-identical.
+            MetadataTime::Readable { at, nanos } => {
+                w.u8(3);
+                w.i64(delta(clamp(*at), base));
+                w.u32(*nanos);
             }
             MetadataTime::Unreadable { raw } => {
                 w.u8(2);
@@ -468,10 +475,24 @@ fn read_registry(r: &mut Reader<'_>, base: UtcTime) -> Result<RegistryFacts, Sha
                     undelta(r.i64("CertMetadata time")?, base),
                     "CertMetadata time",
                 )?,
+                nanos: 0,
             },
             2 => MetadataTime::Unreadable {
                 raw: r.string("CertMetadata time")?,
             },
+            3 => {
+                let at = in_range(
+                    undelta(r.i64("CertMetadata time")?, base),
+                    "CertMetadata time",
+                )?;
+                let nanos = r.u32("CertMetadata time fraction")?;
+                if nanos >= 1_000_000_000 {
+                    return Err(ShareError::Invalid {
+                        what: "CertMetadata time fraction",
+                    });
+                }
+                MetadataTime::Readable { at, nanos }
+            }
             _ => {
                 return Err(ShareError::Invalid {
                     what: "CertMetadata time",

@@ -115,6 +115,7 @@ pub fn meta(s: &mut Scenario, named: &Certificate, hours_ago: i64) {
         thumbprint_raw: None,
         validated_at: MetadataTime::Readable {
             at: s.evaluated_at.plus_seconds(-hours_ago * HOUR),
+            nanos: 0,
         },
     });
 }

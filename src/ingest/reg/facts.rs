@@ -216,7 +216,8 @@ mod tests {
         assert_eq!(
             meta.validated_at,
             MetadataTime::Readable {
-                at: UtcTime::from_civil(2026, 11, 24, 8, 0, 0).unwrap()
+                at: UtcTime::from_civil(2026, 11, 24, 8, 0, 0).unwrap(),
+                nanos: 0,
             }
         );
     }

@@ -131,7 +131,8 @@ fn the_sample_yields_the_expected_facts() {
     assert_eq!(
         meta.validated_at,
         MetadataTime::Readable {
-            at: UtcTime::from_civil(2026, 11, 24, 8, 0, 0).unwrap()
+            at: UtcTime::from_civil(2026, 11, 24, 8, 0, 0).unwrap(),
+            nanos: 0,
         }
     );
 }
@@ -456,6 +457,7 @@ fn metadata_time_formats_through_files() {
     };
     let at = |y, mo, d, h| MetadataTime::Readable {
         at: UtcTime::from_civil(y, mo, d, h, 0, 0).unwrap(),
+        nanos: 0,
     };
     assert_eq!(
         file("\"2026-11-24T08:00:00.0000000Z\""),

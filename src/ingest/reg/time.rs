@@ -9,6 +9,9 @@
 //! * the invariant culture's `MM/dd/yyyy HH:mm:ss` (`11/24/2026 08:00:00`), UTC;
 //! * a REG_QWORD: .NET ticks when ≥ 504911232000000000 (year 1601 in ticks), else a FILETIME.
 //!   The same number written as decimal text, or eight bytes of REG_BINARY, reads the same way.
+//!
+//! A fraction of a second (the seven digits `"o"` writes, the 100 ns of ticks) is kept beside the
+//! whole second: freshness is compared exactly (decision-spec, *Times*).
 
 use crate::scenario::MetadataTime;
 use crate::utc::UtcTime;
@@ -23,6 +26,9 @@ const TICKS_AT_UNIX_EPOCH: u64 = 621_355_968_000_000_000;
 /// FILETIME (100 ns since 1601-01-01) at the Unix epoch.
 const FILETIME_AT_UNIX_EPOCH: u64 = 116_444_736_000_000_000;
 const HUNDRED_NS_PER_SECOND: u64 = 10_000_000;
+
+/// An instant read from the registry: the whole second (rounded down) and the nanoseconds after it.
+pub type Exact = (UtcTime, u32);
 
 /// Reads a metadata time value (`None`: the value is absent).
 pub fn metadata_time(value: Option<&RegValue>) -> MetadataTime {
@@ -39,7 +45,7 @@ pub fn metadata_time(value: Option<&RegValue>) -> MetadataTime {
         RegValue::Dword(_) => None,
     };
     match at {
-        Some(at) => MetadataTime::Readable { at },
+        Some((at, nanos)) => MetadataTime::Readable { at, nanos },
         None => MetadataTime::Unreadable {
             raw: match value {
                 RegValue::Sz(text) | RegValue::ExpandSz(text) => text.clone(),
@@ -50,7 +56,7 @@ pub fn metadata_time(value: Option<&RegValue>) -> MetadataTime {
 }
 
 /// A 64-bit timestamp: .NET ticks at or above [`TICKS_THRESHOLD`], else a FILETIME.
-pub fn from_qword(n: u64) -> Option<UtcTime> {
+pub fn from_qword(n: u64) -> Option<Exact> {
     let (epoch, value) = if n >= TICKS_THRESHOLD {
         (TICKS_AT_UNIX_EPOCH, n)
     } else {
@@ -59,11 +65,13 @@ pub fn from_qword(n: u64) -> Option<UtcTime> {
     let since_epoch = i128::from(value) - i128::from(epoch);
     // Floor division: an instant a fraction before a second belongs to that earlier second.
     let seconds = since_epoch.div_euclid(i128::from(HUNDRED_NS_PER_SECOND));
-    representable(UtcTime(i64::try_from(seconds).ok()?))
+    let nanos = since_epoch.rem_euclid(i128::from(HUNDRED_NS_PER_SECOND)) * 100;
+    let at = representable(UtcTime(i64::try_from(seconds).ok()?))?;
+    Some((at, u32::try_from(nanos).ok()?))
 }
 
 /// Text in any of the accepted forms.
-pub fn parse_time_text(text: &str) -> Option<UtcTime> {
+pub fn parse_time_text(text: &str) -> Option<Exact> {
     let t = text.trim();
     if t.is_empty() {
         return None;
@@ -71,7 +79,7 @@ pub fn parse_time_text(text: &str) -> Option<UtcTime> {
     if t.bytes().all(|b| b.is_ascii_digit()) {
         return t.parse::<u64>().ok().and_then(from_qword);
     }
-    parse_iso(t).or_else(|| parse_invariant(t))
+    parse_iso(t).or_else(|| parse_invariant(t).map(|at| (at, 0)))
 }
 
 /// Keeps instants the calendar code can print (years 1–9999 or so); others are not real times.
@@ -136,9 +144,9 @@ impl<'a> Cursor<'a> {
     }
 }
 
-/// `yyyy-MM-dd[Tt ]HH:mm[:ss[.fffffff]][Z|±HH[:mm]]`; no zone means UTC. Fractions are dropped
-/// (whole seconds, like every instant in the inspector).
-fn parse_iso(text: &str) -> Option<UtcTime> {
+/// `yyyy-MM-dd[Tt ]HH:mm[:ss[.fffffff]][Z|±HH[:mm]]`; no zone means UTC. The fraction (up to
+/// nine digits) is kept as nanoseconds.
+fn parse_iso(text: &str) -> Option<Exact> {
     let mut c = Cursor::new(text);
     let year = c.digits(4, 4)?;
     c.eat(b'-').then_some(())?;
@@ -150,15 +158,20 @@ fn parse_iso(text: &str) -> Option<UtcTime> {
     c.eat(b':').then_some(())?;
     let minute = c.digits(2, 2)?;
     let second = if c.eat(b':') { c.digits(2, 2)? } else { 0 };
-    if c.eat(b'.') || c.eat(b',') {
-        c.digits(1, 9)?;
-    }
+    let nanos = if c.eat(b'.') || c.eat(b',') {
+        let before = c.rest_str().len();
+        let value = c.digits(1, 9)?;
+        let count = u32::try_from(before - c.rest_str().len()).ok()?;
+        value.checked_mul(10u32.checked_pow(9u32.checked_sub(count)?)?)?
+    } else {
+        0
+    };
     let offset_seconds = parse_zone(&mut c)?;
     if !c.rest_str().is_empty() {
         return None;
     }
     let local = civil(year, month, day, hour, minute, second)?;
-    representable(local.plus_seconds(-offset_seconds))
+    Some((representable(local.plus_seconds(-offset_seconds))?, nanos))
 }
 
 /// `Z`, `±HH:mm`, `±HHmm`, `±HH`, or nothing (UTC). Returns the offset east of UTC in seconds.
@@ -234,7 +247,43 @@ mod tests {
     use super::*;
 
     fn at(text: &str) -> Option<String> {
-        parse_time_text(text).map(|t| t.to_rfc3339())
+        parse_time_text(text).map(|(t, _)| t.to_rfc3339())
+    }
+
+    #[test]
+    fn fractions_of_a_second_are_kept() {
+        let exact = |text| parse_time_text(text).map(|(t, nanos)| (t.to_rfc3339(), nanos));
+        assert_eq!(
+            exact("2026-11-23T10:00:00.4000000Z"),
+            Some(("2026-11-23T10:00:00Z".into(), 400_000_000))
+        );
+        assert_eq!(
+            exact("2026-11-24T08:00:00.9999999+01:00"),
+            Some(("2026-11-24T07:00:00Z".into(), 999_999_900))
+        );
+        assert_eq!(
+            exact("2026-11-24T08:00:00,5Z"),
+            Some(("2026-11-24T08:00:00Z".into(), 500_000_000))
+        );
+        assert_eq!(
+            exact("2026-11-24T08:00:00.123456789Z"),
+            Some(("2026-11-24T08:00:00Z".into(), 123_456_789))
+        );
+        assert_eq!(exact("2026-11-24T08:00:00.1234567891Z"), None);
+        assert_eq!(exact("11/24/2026 08:00:00").map(|(_, n)| n), Some(0));
+        // Ticks and FILETIMEs carry 100 ns.
+        let ticks = TICKS_AT_UNIX_EPOCH + 1_795_507_200 * HUNDRED_NS_PER_SECOND + 4_000_000;
+        assert_eq!(
+            from_qword(ticks),
+            Some((UtcTime(1_795_507_200), 400_000_000))
+        );
+        assert_eq!(
+            metadata_time(Some(&RegValue::Sz("2026-11-24T08:00:00.4Z".into()))),
+            MetadataTime::Readable {
+                at: UtcTime(1_795_507_200),
+                nanos: 400_000_000
+            }
+        );
     }
 
     #[test]
@@ -316,18 +365,21 @@ mod tests {
         let unix = 1_795_507_200u64;
         let ticks = TICKS_AT_UNIX_EPOCH + unix * HUNDRED_NS_PER_SECOND;
         let filetime = FILETIME_AT_UNIX_EPOCH + unix * HUNDRED_NS_PER_SECOND;
-        let want = Some(UtcTime(1_795_507_200));
+        let want = Some((UtcTime(1_795_507_200), 0));
         assert_eq!(from_qword(ticks), want);
         assert_eq!(from_qword(filetime), want);
-        assert_eq!(from_qword(ticks + 9_999_999), want);
+        assert_eq!(
+            from_qword(ticks + 9_999_999),
+            Some((UtcTime(1_795_507_200), 999_999_900))
+        );
         // The threshold itself is ticks (1601-01-01), one below is a FILETIME (year ~3200).
         assert_eq!(
             from_qword(TICKS_THRESHOLD)
-                .map(|t| t.to_rfc3339())
+                .map(|(t, _)| t.to_rfc3339())
                 .as_deref(),
             Some("1601-01-01T00:00:00Z")
         );
-        assert!(from_qword(TICKS_THRESHOLD - 1).is_some_and(|t| t.0 > 30_000_000_000));
+        assert!(from_qword(TICKS_THRESHOLD - 1).is_some_and(|(t, _)| t.0 > 30_000_000_000));
         assert_eq!(from_qword(u64::MAX), None);
         assert_eq!(parse_time_text(&ticks.to_string()), want);
     }
@@ -339,6 +391,7 @@ mod tests {
         let ticks = TICKS_AT_UNIX_EPOCH + unix * HUNDRED_NS_PER_SECOND;
         let readable = MetadataTime::Readable {
             at: UtcTime(1_795_507_200),
+            nanos: 0,
         };
         assert_eq!(metadata_time(Some(&RegValue::Qword(ticks))), readable);
         let bytes = ticks.to_le_bytes().to_vec();

@@ -8,22 +8,22 @@ use x509_parser::extensions::{
     DistributionPointName, GeneralName, KeyUsage, ParsedExtension, X509Extension,
 };
 
-use super::ExtensionView;
 use super::names::windows_dn;
-use crate::intune::{self, hex_spaced};
+use super::{Extension, ExtensionView};
+use crate::intune::{self, ExtValue, hex_spaced};
 
 /// The three lists of [`super::CertDetails`].
 #[derive(Default)]
 pub(super) struct ExtensionLists {
-    pub intune: Vec<ExtensionView>,
+    pub intune: Vec<Extension>,
     pub standard: Vec<ExtensionView>,
-    pub unknown: Vec<ExtensionView>,
+    pub unknown: Vec<Extension>,
 }
 
 /// `oids` holds each extension's dotted OID, in the same order (computed once by the caller).
 pub(super) fn extension_views(extensions: &[X509Extension<'_>], oids: &[String]) -> ExtensionLists {
     let mut lists = ExtensionLists::default();
-    let mut intune_rows: Vec<(usize, ExtensionView)> = Vec::new();
+    let mut intune_rows: Vec<(usize, Extension)> = Vec::new();
     for (ext, oid) in extensions.iter().zip(oids) {
         let oid = oid.clone();
         let repeated = extensions
@@ -31,19 +31,18 @@ pub(super) fn extension_views(extensions: &[X509Extension<'_>], oids: &[String])
             .filter(|other| other.oid == ext.oid)
             .count()
             > 1;
-        if let Some(row) = intune_view(&oid, ext, repeated) {
+        if is_intune_or_entra(&oid) {
             let position = intune::table_position(&oid).unwrap_or(usize::MAX);
-            intune_rows.push((position, row));
+            let value = match intune::lookup(&oid) {
+                Some(info) => intune::read_value(info, ext.value),
+                None => ExtValue::read(ext.value),
+            };
+            intune_rows.push((position, typed(oid, ext, value, repeated)));
         } else if let Some(name) = standard_name(&oid) {
             lists.standard.push(standard_view(oid, name, ext));
         } else {
-            lists.unknown.push(ExtensionView {
-                oid,
-                name: "Unknown extension".to_string(),
-                critical: ext.critical,
-                value: hex_spaced(ext.value),
-                note: None,
-            });
+            let value = ExtValue::read(ext.value);
+            lists.unknown.push(typed(oid, ext, value, repeated));
         }
     }
     // Stable sort: unknown Intune/Entra OIDs keep their certificate order after the known ones.
@@ -52,43 +51,19 @@ pub(super) fn extension_views(extensions: &[X509Extension<'_>], oids: &[String])
     lists
 }
 
-/// Intune and Entra rows: decoded by the table, or raw with a name for an OID of the arc that
-/// the table does not know.
-fn intune_view(oid: &str, ext: &X509Extension<'_>, repeated: bool) -> Option<ExtensionView> {
-    let (name, value, note) = if let Some(info) = intune::lookup(oid) {
-        let decoded = intune::decode_value(info, ext.value);
-        (info.name.to_string(), decoded.value, decoded.note)
-    } else if let Some(last) = oid.strip_prefix("1.2.840.113556.5.") {
-        (
-            format!("Intune: unknown ({last})"),
-            hex_spaced(ext.value),
-            None,
-        )
-    } else if let Some(last) = oid.strip_prefix(intune::ENTRA_ARC) {
-        (
-            format!("Azure AD: unknown ({last})"),
-            hex_spaced(ext.value),
-            None,
-        )
-    } else {
-        return None;
-    };
-    let note = if repeated {
-        let dup = "appears more than once in this certificate; the first one counts";
-        Some(match note {
-            Some(note) => format!("{note}; {dup}"),
-            None => dup.to_string(),
-        })
-    } else {
-        note
-    };
-    Some(ExtensionView {
-        oid: oid.to_string(),
-        name,
+/// The Intune arc and the Entra device certificate arc: listed together, read by the table.
+fn is_intune_or_entra(oid: &str) -> bool {
+    oid.starts_with("1.2.840.113556.5.") || oid.starts_with(intune::ENTRA_ARC)
+}
+
+fn typed(oid: String, ext: &X509Extension<'_>, value: ExtValue, repeated: bool) -> Extension {
+    Extension {
+        oid,
         critical: ext.critical,
+        raw: ext.value.to_vec(),
         value,
-        note,
-    })
+        repeated,
+    }
 }
 
 /// Names as certlm.msc shows them, for the standard and common Microsoft extensions.
