@@ -7,6 +7,7 @@ use web_sys::{ClipboardEvent, DragEvent, Element};
 use yew::prelude::*;
 
 use super::assumptions::Assumptions;
+use super::cert_table::CertTable;
 use super::browser;
 use super::collector::Collector;
 use super::file_list::FileList;
@@ -61,6 +62,7 @@ pub fn app() -> Html {
                         <GraphView />
                         <SharePanel />
                     }
+                    <CertTable />
                     <FileList />
                     <Collector />
                 </main>
