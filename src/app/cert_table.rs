@@ -30,10 +30,11 @@ pub fn row_anchor(thumbprint: &str) -> String {
 /// Where a link to a certificate should go: its card when a file shows it, else its table row
 /// (a shared view has no cards; the table lists every certificate of the scenario).
 pub fn cert_link_target(workspace: &Workspace, thumbprint: &Thumbprint) -> String {
-    let has_card = workspace
-        .files()
-        .iter()
-        .any(|f| f.certs.iter().any(|c| &c.decoded.facts.thumbprint == thumbprint));
+    let has_card = workspace.files().iter().any(|f| {
+        f.certs
+            .iter()
+            .any(|c| &c.decoded.facts.thumbprint == thumbprint)
+    });
     if has_card {
         cert_anchor(thumbprint.as_str())
     } else {
@@ -254,15 +255,15 @@ mod tests {
         let mut workspace = Workspace::new();
         workspace.add_file("m1.cer", M1, &[]);
         let tp = Thumbprint::of_der(M1);
-        assert_eq!(
-            cert_link_target(&workspace, &tp),
-            cert_anchor(tp.as_str())
-        );
+        assert_eq!(cert_link_target(&workspace, &tp), cert_anchor(tp.as_str()));
         let other = Thumbprint::of_der(b"not supplied as a file");
         assert_eq!(
             cert_link_target(&workspace, &other),
             row_anchor(other.as_str())
         );
-        assert_eq!(store_words(&Store::parse("LocalMachine\\Root")), "LocalMachine\\Root (not searched)");
+        assert_eq!(
+            store_words(&Store::parse("LocalMachine\\Root")),
+            "LocalMachine\\Root (not searched)"
+        );
     }
 }

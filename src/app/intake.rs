@@ -111,7 +111,7 @@ pub fn intake(props: &IntakeProps) -> Html {
                 <details class="manual-export" open=true data-testid="manual-export">
                     <summary>{ "Without a script: export the files by hand" }</summary>
                     <p class="small">{ "In an elevated Command Prompt on the device (/reg:64 reads the 64-bit registry view even from a 32-bit shell):" }</p>
-                    <pre class="commands" data-testid="reg-commands"><code>{ REG_COMMANDS }</code></pre>
+                    <pre class="commands" data-testid="reg-commands" tabindex="0" aria-label="reg export commands"><code>{ REG_COMMANDS }</code></pre>
                     <p class="small">
                         { "The agent's logs are in " }<code>{ LOG_FOLDER }</code>
                         { " (IntuneManagementExtension.log and friends; drop them as they are). The certificates: certlm.msc → Personal → Certificates → the one issued by Microsoft Intune MDM Device CA → All Tasks → Export… (no private key, DER .cer); SYSTEM's CurrentUser\\My is only visible to the collector script." }

@@ -7,8 +7,8 @@ use web_sys::{ClipboardEvent, DragEvent, Element};
 use yew::prelude::*;
 
 use super::assumptions::Assumptions;
-use super::cert_table::CertTable;
 use super::browser;
+use super::cert_table::CertTable;
 use super::collector::Collector;
 use super::file_list::FileList;
 use super::findings::Findings;

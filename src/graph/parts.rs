@@ -121,15 +121,25 @@ mod tests {
     fn every_shape_is_inside_its_parts_view() {
         for node in NodeId::ALL {
             let view = view_of(node_part(node));
-            assert!(view.view_box().holds(node_rect(node)), "{node:?} in {view:?}");
+            assert!(
+                view.view_box().holds(node_rect(node)),
+                "{node:?} in {view:?}"
+            );
             assert!(GraphView::Whole.view_box().holds(node_rect(node)));
         }
         for terminal in Terminal::ALL {
             let view = view_of(terminal.part());
-            assert!(view.view_box().holds(terminal_rect(terminal)), "{terminal:?}");
+            assert!(
+                view.view_box().holds(terminal_rect(terminal)),
+                "{terminal:?}"
+            );
         }
         // The agent's answer is in Part 2's view.
-        for t in [Terminal::UsesMetadata, Terminal::UsesFallback, Terminal::NoCertificate] {
+        for t in [
+            Terminal::UsesMetadata,
+            Terminal::UsesFallback,
+            Terminal::NoCertificate,
+        ] {
             assert!(GraphView::Agent.view_box().holds(terminal_rect(t)), "{t:?}");
         }
     }
