@@ -123,6 +123,16 @@ describe('from an admin\'s seat', () => {
         [pathToFileURL(OFFLINE).href]);
       assert.deepEqual(p.errors, []);
       assert.ok(await pageOverflow(p) <= 0, 'the offline page scrolls sideways');
+
+      // There is no file beside it: the collector script comes from the app itself.
+      const [saved] = await Promise.all([
+        p.waitForEvent('download'),
+        p.locator('[data-testid="collector"] [data-testid="script-download"]').click(),
+      ]);
+      assert.equal(saved.suggestedFilename(), 'collect-imecert.ps1');
+      const script = await readFile(await saved.path(), 'utf8');
+      assert.equal(script, await readFile(join(ROOT, 'www', 'collect-imecert.ps1'), 'utf8'));
+      assert.equal(await p.locator('[data-testid="offline-download"]').count(), 0);
     });
   }
 

@@ -50,7 +50,7 @@ pub fn script_download(app: &super::AppHandle, label: &'static str) -> Html {
             app.dispatch(Action::Notify(Some(error.to_string())));
         }
     });
-    html! { <button type="button" class="link-button" onclick={save} data-testid="script-download">{ label }</button> }
+    html! { <button type="button" class="link-like" onclick={save} data-testid="script-download">{ label }</button> }
 }
 
 /// The offer of the offline copy, for machines that cannot run a web server (nothing in the

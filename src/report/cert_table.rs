@@ -254,7 +254,7 @@ impl SortOrder {
 /// first; "Key" present, unknown, absent; "Expiry" the soonest first. Ties keep the supplied order
 /// whichever way the column is sorted.
 pub fn sort_rows(rows: &mut [CertRow], column: CertColumn, order: SortOrder) {
-    rows.sort_by(|a, b| {
+    rows.sort_unstable_by(|a, b| {
         let by_column = compare(a, b, column);
         let directed = match order {
             SortOrder::Ascending => by_column,
