@@ -163,29 +163,35 @@ fn row_html(row: &CertRow, app: &AppHandle, scenario: &Scenario) -> Html {
     html! {
         <tr id={row_anchor(&tp)} tabindex="-1" data-testid="cert-row" data-thumbprint={tp.clone()}>
             <td data-label="Issued to" class="issued-to">
-                if has_card {
-                    <a href={format!("#{target}")} onclick={open} data-testid="open-card"
-                        title={format!("Open the card of {}", row.subject)}>{ untrusted(&row.issued_to) }</a>
-                } else {
-                    <span title={row.subject.clone()}>{ untrusted(&row.issued_to) }</span>
-                }
-                if row.mdm {
-                    <span class="badge mdm small-badge">{ "MDM" }</span>
-                }
+                <div class="cell">
+                    if has_card {
+                        <a href={format!("#{target}")} onclick={open} data-testid="open-card"
+                            title={format!("Open the card of {}", row.subject)}>{ untrusted(&row.issued_to) }</a>
+                    } else {
+                        <span title={row.subject.clone()}>{ untrusted(&row.issued_to) }</span>
+                    }
+                    if row.mdm {
+                        <span class="badge mdm small-badge">{ "MDM" }</span>
+                    }
+                </div>
             </td>
-            <td data-label="Role">{ if roles.is_empty() { "—".to_string() } else { roles } }</td>
-            <td data-label="Store">{ store_words(&row.store) }</td>
-            <td data-label="Key">{ key_words(row.key) }</td>
+            <td data-label="Role"><div class="cell">{ if roles.is_empty() { "—".to_string() } else { roles } }</div></td>
+            <td data-label="Store"><div class="cell nowrap">{ store_words(&row.store) }</div></td>
+            <td data-label="Key"><div class="cell nowrap">{ key_words(row.key) }</div></td>
             <td data-label="Expiry">
-                <span class="nowrap">{ row.not_after.date_string() }</span>{ " " }
-                if let Some(badge) = badge {
-                    <span class={classes!("badge", badge.tone)} data-testid="row-validity">{ badge.text }</span>
-                }
+                <div class="cell">
+                    <span class="nowrap">{ row.not_after.date_string() }</span>{ " " }
+                    if let Some(badge) = badge {
+                        <span class={classes!("badge", badge.tone)} data-testid="row-validity">{ badge.text }</span>
+                    }
+                </div>
             </td>
             <td data-label="Thumbprint" class="thumb-cell">
-                <code data-testid="row-thumbprint">{ &tp }</code>
-                <button type="button" class="small-button" onclick={copy}
-                    aria-label={format!("Copy thumbprint {tp}")}>{ "Copy" }</button>
+                <div class="cell">
+                    <code data-testid="row-thumbprint">{ &tp }</code>
+                    <button type="button" class="small-button" onclick={copy}
+                        aria-label={format!("Copy thumbprint {tp}")}>{ "Copy" }</button>
+                </div>
             </td>
         </tr>
     }
