@@ -339,3 +339,22 @@ fn sniffing_recognises_exports_by_content() {
         "{error}"
     );
 }
+
+#[test]
+fn a_utf16le_export_without_its_bom_is_recognised_and_reads_the_same() {
+    use ime_cert_inspector::ingest::sniff::{FileKind, sniff};
+    let name = "reg/enr-m1-utf16le-nobom.reg";
+    let bytes = read(name);
+    assert_ne!(
+        bytes.get(..2),
+        Some(&[0xFF, 0xFE][..]),
+        "the fixture has no BOM"
+    );
+    assert_eq!(sniff(name, &bytes), FileKind::Registry);
+    assert_eq!(sniff("renamed.txt", &bytes), FileKind::Registry);
+    assert!(looks_like_reg(&bytes));
+    let mut state = RegistryState::new();
+    let summary = parse_reg_bytes(&mut state, &bytes).expect("reads");
+    assert_eq!(summary.encoding, RegEncoding::Utf16Le { bom: false });
+    assert_eq!(state.facts(), facts_of(&["reg/enr-m1.reg"]));
+}

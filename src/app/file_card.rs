@@ -73,6 +73,16 @@ pub fn file_card(props: &FileCardProps) -> Html {
         file.status,
         FileStatus::NeedsPassword | FileStatus::WrongPassword
     );
+    // A file that failed because every part failed carries those parts' problems in its message
+    // too: list only problems the message does not already say, so each error shows once.
+    let problems: Vec<&String> = match &file.status {
+        FileStatus::Failed { message } => file
+            .problems
+            .iter()
+            .filter(|p| !message.contains(p.as_str()))
+            .collect(),
+        _ => file.problems.iter().collect(),
+    };
 
     html! {
         <article class={classes!("card", failed.then_some("status-failed"))}
@@ -97,9 +107,9 @@ pub fn file_card(props: &FileCardProps) -> Html {
                 if file.bundle.is_some() || !file.log_events.is_empty() {
                     <BundleView id={id} />
                 }
-                if !file.problems.is_empty() {
+                if !problems.is_empty() {
                     <ul class="card-problems" data-testid="file-problems">
-                        { for file.problems.iter().map(|p| html! { <li>{ p }</li> }) }
+                        { for problems.iter().map(|p| html! { <li>{ *p }</li> }) }
                     </ul>
                 }
                 { for (0..file.certs.len()).map(|index| html! {

@@ -4,11 +4,12 @@
 use yew::prelude::*;
 
 use super::browser::focus_by_id;
-use super::format::cert_anchor;
+use super::cert_table::cert_link_target;
 use super::use_app;
 use crate::engine::{Finding, Severity};
 use crate::report::cert_label;
 use crate::scenario::Scenario;
+use crate::workspace::Workspace;
 
 /// The icon glyph and the words a screen reader says for a severity.
 fn severity_mark(severity: Severity) -> (&'static str, &'static str) {
@@ -47,25 +48,26 @@ pub fn findings() -> Html {
             } else {
                 <p class="muted small">{ tally }</p>
                 <ul class="findings">
-                    { for list.iter().map(|f| finding_item(f, &judgement.scenario)) }
+                    { for list.iter().map(|f| finding_item(f, &judgement.scenario, &app.workspace)) }
                 </ul>
             }
         </section>
     }
 }
 
-fn finding_item(finding: &Finding, scenario: &Scenario) -> Html {
+fn finding_item(finding: &Finding, scenario: &Scenario, workspace: &Workspace) -> Html {
     let (icon, spoken) = severity_mark(finding.severity);
     let links = finding.certs.iter().map(|tp| {
         // A finding may name a certificate nobody supplied (an enrollment's missing one): then
-        // there is no card to go to, only the thumbprint to show.
+        // there is nothing to go to, only the thumbprint to show. A supplied one has a row in
+        // the certificate table, and a card when a file (not a share link) brought it.
         let supplied = scenario.certificates.iter().any(|c| &c.facts.thumbprint == tp);
         if !supplied {
             return html! {
                 <code class="cert-ref" title="not among the supplied certificates">{ tp.to_string() }</code>
             };
         }
-        let anchor = cert_anchor(tp.as_str());
+        let anchor = cert_link_target(workspace, tp);
         let target = anchor.clone();
         let go = Callback::from(move |e: MouseEvent| {
             // Focus the card instead of changing the URL fragment (share links live there).

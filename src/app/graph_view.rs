@@ -17,7 +17,7 @@ use super::state::Action;
 use super::steps::Steps;
 use super::{browser, use_app};
 use crate::engine::NodeId;
-use crate::graph::{GRAPH_CSS, SvgOptions, render_svg};
+use crate::graph::{GRAPH_CSS, GraphView as DrawingView, SvgOptions, render_svg};
 
 /// The graph node an event happened on, if any.
 fn node_of(event: &Event) -> Option<NodeId> {
@@ -38,6 +38,9 @@ pub fn graph_view() -> Html {
     });
     let judgement = app.as_ref().and_then(|a| a.judgement.clone());
     let selected = app.as_ref().and_then(|a| a.selected_node);
+    // Which part of the drawing is shown: the whole, or Part 1 / Part 2 alone (larger on a
+    // phone). Only the SVG's viewBox changes, so node ids and keyboard order stay the same.
+    let view = use_state_eq(|| DrawingView::Whole);
     let svg: Rc<String> = use_memo(
         judgement.as_ref().map(|j| Rc::as_ptr(j) as usize),
         move |_| match &judgement {
@@ -70,6 +73,17 @@ pub fn graph_view() -> Html {
                         node.set_attribute("aria-pressed", if picked { "true" } else { "false" });
                     let _ = node.class_list().toggle_with_force("selected", picked);
                 }
+            }
+        });
+    }
+    {
+        let wrapper = wrapper.clone();
+        let svg = svg.clone();
+        use_effect_with((*view, svg), move |(view, _)| {
+            if let Some(root) = wrapper.cast::<Element>()
+                && let Ok(Some(drawing)) = root.query_selector("svg")
+            {
+                let _ = drawing.set_attribute("viewBox", &view.view_box().attribute());
             }
         });
     }
@@ -106,9 +120,22 @@ pub fn graph_view() -> Html {
             <h2 id="graph-title">{ "Decision flow" }</h2>
             <p class="graph-help muted small">
                 { "The path the agent takes is highlighted; dimmed branches were not taken. Select a step (click, or Tab then Enter) to see which certificates it considered and why each was kept or dropped." }
-                <span class="phone-only">{ " On a small screen, scroll the drawing sideways for Part 2, or read the steps below it." }</span>
+                <span class="phone-only">{ " On a small screen, show Part 1 or Part 2 alone to read it larger, or read the steps below the drawing." }</span>
             </p>
-            <div class="graph-wrap" ref={wrapper} onclick={on_click} onkeydown={on_key} data-testid="graph">
+            <div class="graph-views" role="group" aria-label="Part of the drawing to show" data-testid="graph-views">
+                { for DrawingView::ALL.into_iter().map(|v| {
+                    let pick = {
+                        let view = view.clone();
+                        Callback::from(move |_: MouseEvent| view.set(v))
+                    };
+                    html! {
+                        <button type="button" class="small-button" aria-pressed={(*view == v).to_string()}
+                            onclick={pick} data-view={v.as_str()}>{ v.title() }</button>
+                    }
+                }) }
+            </div>
+            <div class="graph-wrap" ref={wrapper} onclick={on_click} onkeydown={on_key} data-testid="graph"
+                data-view={view.as_str()}>
                 { Html::from_html_unchecked(AttrValue::from(svg.as_str().to_owned())) }
             </div>
             <NodeDetail />

@@ -5,9 +5,17 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use super::collector::{BUNDLE_LANDS, RUN_AS, offline_offer, script_download};
 use super::loader::{files_of, read_files};
 use super::state::Action;
 use super::use_app;
+
+/// The `reg export` commands for the three keys the inspector reads (the collector's own list,
+/// `www/collect-imecert.ps1`; see `intune-facts.md`), for admins who will not run a script.
+pub const REG_COMMANDS: &str = "reg export HKLM\\SOFTWARE\\Microsoft\\Enrollments enrollments.reg /y /reg:64\nreg export HKLM\\SOFTWARE\\Microsoft\\Provisioning\\OMADM\\Accounts omadm-accounts.reg /y /reg:64\nreg export HKLM\\SOFTWARE\\Microsoft\\IntuneManagementExtension\\CertMetadata certmetadata.reg /y /reg:64";
+
+/// Where the Intune Management Extension writes its logs.
+pub const LOG_FOLDER: &str = "C:\\ProgramData\\Microsoft\\IntuneManagementExtension\\Logs";
 
 /// What file kinds the picker suggests (anything can still be chosen; content decides).
 const ACCEPT: &str = ".cer,.crt,.der,.pem,.txt,.p7b,.p7c,.pfx,.p12,.reg,.json,.log";
@@ -77,8 +85,8 @@ pub fn intake(props: &IntakeProps) -> Html {
                 { if props.compact { "Add more files" } else { "Add the device's files" } }
             </h2>
             if !props.compact {
-                <p class="muted small">
-                    { "Drop them anywhere on this page, choose them, or paste certificate text. Certificates (.cer, .crt, .pem, .p7b), PKCS#12 files (.pfx, .p12) with their password, registry exports (.reg) of the Enrollments and IntuneManagementExtension keys, and collector bundles (.json). Several at once or one by one." }
+                <p class="muted small" data-testid="accepted-kinds">
+                    { "Drop them anywhere on this page, choose them, or paste certificate text; several at once or one by one. Accepted: certificates (.cer, .crt, .der, .pem, base64 .txt, .p7b); PKCS#12 files (.pfx, .p12) with their password; registry exports (.reg, as regedit or reg export writes them) of the Enrollments, OMA-DM Accounts and IntuneManagementExtension\\CertMetadata keys; the agent's logs (IntuneManagementExtension.log, ClientHealth.log, HealthScripts.log, ClientCertCheck.log); and collector bundles (.json)." }
                 </p>
             }
             <p class="privacy" data-testid="privacy">
@@ -95,11 +103,21 @@ pub fn intake(props: &IntakeProps) -> Html {
                 <span class="muted small">{ "or paste PEM/base64 text anywhere (Ctrl+V)" }</span>
             </div>
             if !props.compact {
-                <p class="muted small">
-                    { "No export yet? On the device, run the read-only collector script as administrator: " }
-                    <a href="collect-imecert.ps1" download="collect-imecert.ps1">{ "collect-imecert.ps1" }</a>
-                    { " writes one bundle file with the certificates, the registry keys and the agent's log lines." }
+                <p class="muted small" data-testid="collector-hint">
+                    { "No export yet? On the device, run the read-only collector script " }
+                    { script_download(&app, "collect-imecert.ps1") }
+                    { ". " }{ RUN_AS }{ " " }{ BUNDLE_LANDS }
                 </p>
+                <details class="manual-export" open=true data-testid="manual-export">
+                    <summary>{ "Without a script: export the files by hand" }</summary>
+                    <p class="small">{ "In an elevated Command Prompt on the device (/reg:64 reads the 64-bit registry view even from a 32-bit shell):" }</p>
+                    <pre class="commands" data-testid="reg-commands" tabindex="0" aria-label="reg export commands"><code>{ REG_COMMANDS }</code></pre>
+                    <p class="small">
+                        { "The agent's logs are in " }<code>{ LOG_FOLDER }</code>
+                        { " (IntuneManagementExtension.log and friends; drop them as they are). The certificates: certlm.msc → Personal → Certificates → the one issued by Microsoft Intune MDM Device CA → All Tasks → Export… (no private key, DER .cer); SYSTEM's CurrentUser\\My is only visible to the collector script." }
+                    </p>
+                </details>
+                { offline_offer() }
             }
             <details class="paste-box">
                 <summary>{ "Paste certificate text" }</summary>

@@ -17,6 +17,7 @@
 pub mod assumptions;
 pub mod browser;
 pub mod bundle_view;
+pub mod cert_table;
 pub mod cert_view;
 pub mod collector;
 pub mod error;

@@ -4,12 +4,13 @@
 use yew::prelude::*;
 
 use super::browser::{focus_by_id, reveal_by_id};
-use super::format::cert_anchor;
+use super::cert_table::cert_link_target;
 use super::state::Action;
 use super::use_app;
 use crate::engine::CertVerdict;
 use crate::report::cert_label;
 use crate::scenario::Scenario;
+use crate::workspace::Workspace;
 
 #[function_component(NodeDetail)]
 pub fn node_detail() -> Html {
@@ -43,7 +44,7 @@ pub fn node_detail() -> Html {
                     <p class="muted small">{ "No certificate was judged at this step." }</p>
                 } else {
                     <ul class="verdicts">
-                        { for step.considered.iter().map(|v| verdict_item(v, &judgement.scenario)) }
+                        { for step.considered.iter().map(|v| verdict_item(v, &judgement.scenario, &app.workspace)) }
                     </ul>
                 }
             </>
@@ -66,8 +67,8 @@ pub fn node_detail() -> Html {
     }
 }
 
-fn verdict_item(verdict: &CertVerdict, scenario: &Scenario) -> Html {
-    let anchor = cert_anchor(verdict.thumbprint.as_str());
+fn verdict_item(verdict: &CertVerdict, scenario: &Scenario, workspace: &Workspace) -> Html {
+    let anchor = cert_link_target(workspace, &verdict.thumbprint);
     let target = anchor.clone();
     let go = Callback::from(move |e: MouseEvent| {
         e.prevent_default();

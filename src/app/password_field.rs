@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use web_sys::HtmlInputElement;
+use web_sys::{HtmlInputElement, ScrollIntoViewOptions, ScrollLogicalPosition};
 use yew::prelude::*;
 use zeroize::Zeroizing;
 
@@ -35,6 +35,20 @@ pub fn password_field(props: &PasswordFieldProps) -> Html {
         let refocus = props.wrong && *tried && !props.busy;
         use_effect_with(refocus, move |refocus| {
             if *refocus && let Some(field) = input.cast::<HtmlInputElement>() {
+                let _ = field.focus();
+            }
+        });
+    }
+    // A locked file was just added (its card and this field appear together): bring the field
+    // into view and put the cursor in it, so the password can be typed at once — on a phone the
+    // card is far below the answer. Once per field, never on later renders.
+    {
+        let input = input.clone();
+        use_effect_with((), move |()| {
+            if let Some(field) = input.cast::<HtmlInputElement>() {
+                let options = ScrollIntoViewOptions::new();
+                options.set_block(ScrollLogicalPosition::Center);
+                field.scroll_into_view_with_scroll_into_view_options(&options);
                 let _ = field.focus();
             }
         });

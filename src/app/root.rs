@@ -8,6 +8,7 @@ use yew::prelude::*;
 
 use super::assumptions::Assumptions;
 use super::browser;
+use super::cert_table::CertTable;
 use super::collector::Collector;
 use super::file_list::FileList;
 use super::findings::Findings;
@@ -61,6 +62,7 @@ pub fn app() -> Html {
                         <GraphView />
                         <SharePanel />
                     }
+                    <CertTable />
                     <FileList />
                     <Collector />
                 </main>

@@ -6,6 +6,7 @@ use yew::prelude::*;
 use super::share_link::clear_address_fragment;
 use super::state::Action;
 use super::use_app;
+use crate::share::{Redaction, redaction_of};
 
 #[function_component(SharedBanner)]
 pub fn shared_banner() -> Html {
@@ -43,13 +44,30 @@ pub fn shared_banner() -> Html {
         if enrollments == 1 { "" } else { "s" },
         shared.evaluated_at.human()
     );
+    let (redaction_id, redaction_words) = match redaction_of(shared) {
+        Redaction::Redacted => (
+            "redacted",
+            "This link is redacted: subjects, account IDs, device IDs and thumbprints are pseudonyms (GUIDs like 00000000-0000-4000-8000-000000000001, names like name-1), not the device's real ones.",
+        ),
+        Redaction::NotRedacted => (
+            "not-redacted",
+            "This link is not redacted: the subjects, account IDs, device IDs and thumbprints are the device's real ones.",
+        ),
+        Redaction::Unknown => (
+            "unknown",
+            "This link holds no subject or ID, so whether it was redacted cannot be told.",
+        ),
+    };
     html! {
         <section class="panel shared-banner" data-testid="shared-banner" aria-labelledby="shared-title">
             <h2 id="shared-title">{ "Shared view" }</h2>
             <p>
                 { "You are looking at a scenario someone shared with a link: " }
                 <strong data-testid="shared-what">{ what }</strong>
-                { ". It holds the facts the verdict depends on, not the certificate files; its subjects, accounts and device IDs may have been replaced by pseudonyms (redacted) before it was shared." }
+                { ". It holds the facts the verdict depends on, not the certificate files: the certificates are listed in the table below, without cards." }
+            </p>
+            <p data-testid="shared-redaction" data-redaction={redaction_id}>
+                <strong>{ redaction_words }</strong>
             </p>
             <p class="muted small">
                 { "Change the assumptions to ask what-if questions. Files you add join the shared certificates; a registry export you add replaces the link's registry facts." }

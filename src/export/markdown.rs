@@ -10,7 +10,7 @@ use crate::engine::{Severity, Trace};
 use crate::graph::render_mermaid;
 use crate::ingest::InputError;
 use crate::ingest::x509::CertDetails;
-use crate::report::{extension, outcome_sentence, stable_sentence};
+use crate::report::{Validity, extension, outcome_sentence, stable_sentence};
 use crate::scenario::{
     Certificate, GatewayRule, GatewayVerdict, GuidValue, Scenario, Thumbprint, common_name,
 };
@@ -94,32 +94,14 @@ fn write_paths(out: &mut String, scenario: &Scenario, trace: &Trace) {
     let _ = writeln!(out, "| Uninstall guard | {guard} |\n");
 }
 
-/// What the decision made of a certificate, for the table's last column.
+/// What the decision made of a certificate, for the table's last column (the page's
+/// certificate table names the same roles: [`crate::report::roles`]).
 fn roles(scenario: &Scenario, trace: &Trace, cert: &Certificate) -> String {
-    let tp = &cert.facts.thumbprint;
-    let mut roles = Vec::new();
-    if trace.agent.cert.as_ref() == Some(tp) {
-        roles.push("agent uses it");
-    }
-    if trace.task.selected.as_ref() == Some(tp) {
-        roles.push("task selected it");
-    }
-    if scenario
-        .registry
-        .intune_enrollments()
-        .any(|e| e.dmp_cert_thumbprint.as_ref() == Some(tp))
-    {
-        roles.push("enrollment names it");
-    }
-    if scenario
-        .registry
-        .cert_metadata
-        .as_ref()
-        .is_some_and(|m| m.thumbprint.as_ref() == Some(tp))
-    {
-        roles.push("CertMetadata names it");
-    }
-    roles.join(", ")
+    crate::report::roles(scenario, trace, &cert.facts.thumbprint)
+        .iter()
+        .map(|r| r.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn write_certificates(out: &mut String, scenario: &Scenario, trace: &Trace) {
@@ -136,13 +118,7 @@ fn write_certificates(out: &mut String, scenario: &Scenario, trace: &Trace) {
     for (i, cert) in scenario.certificates.iter().enumerate() {
         let facts = &cert.facts;
         let subject = common_name(&facts.subject).unwrap_or(&facts.subject);
-        let validity = if facts.is_expired_at(at) {
-            "expired"
-        } else if at < facts.not_before {
-            "not yet valid"
-        } else {
-            "valid"
-        };
+        let validity = Validity::at(facts, at).words();
         let account = match &facts.account_id {
             Some(GuidValue::Decoded { guid, .. }) => format!("`{guid}`"),
             Some(GuidValue::Malformed { .. }) => "malformed".into(),

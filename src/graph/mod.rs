@@ -25,6 +25,7 @@
 mod content;
 mod layout;
 mod mermaid;
+mod parts;
 mod steps;
 mod style;
 mod svg;
@@ -32,6 +33,7 @@ pub(crate) mod text;
 pub mod topology;
 
 pub use mermaid::render_mermaid;
+pub use parts::{GraphView, ViewBox};
 pub use steps::{Step, steps};
 pub use style::GRAPH_CSS;
 pub use svg::{SvgOptions, render_svg};

@@ -213,7 +213,7 @@ pub(crate) fn der_kind(bytes: &[u8]) -> Option<FileKind> {
 }
 
 /// The first [`TEXT_WINDOW`] bytes as text, if they look like text (UTF-8 with or without BOM,
-/// UTF-16 with BOM, or ANSI without control bytes). `None` for binary.
+/// UTF-16 with or without BOM, or ANSI without control bytes). `None` for binary.
 fn text_prefix(bytes: &[u8]) -> Option<String> {
     let window = bytes.get(..TEXT_WINDOW.min(bytes.len())).unwrap_or(bytes);
     if let Some(rest) = window.strip_prefix(&[0xFF, 0xFE]) {
@@ -221,6 +221,11 @@ fn text_prefix(bytes: &[u8]) -> Option<String> {
     }
     if let Some(rest) = window.strip_prefix(&[0xFE, 0xFF]) {
         return Some(utf16(rest, u16::from_be_bytes));
+    }
+    match bare_utf16(window) {
+        Some(Endian::Little) => return Some(utf16(window, u16::from_le_bytes)),
+        Some(Endian::Big) => return Some(utf16(window, u16::from_be_bytes)),
+        None => {}
     }
     let rest = window.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(window);
     let binary = rest
@@ -230,6 +235,41 @@ fn text_prefix(bytes: &[u8]) -> Option<String> {
         return None;
     }
     Some(String::from_utf8_lossy(rest).into_owned())
+}
+
+/// Byte order of UTF-16 text that has no BOM.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Endian {
+    Little,
+    Big,
+}
+
+/// How many leading code units decide whether BOM-less bytes are UTF-16.
+const BARE_UTF16_UNITS: usize = 32;
+
+/// UTF-16 without a BOM, as some tools write a `.reg` export (PowerShell's `Out-File -Encoding
+/// Unicode` after a BOM-stripping copy, editors that "save as UTF-16" without one): every one of
+/// the first code units is a printable-or-white-space ASCII character with its zero high byte on
+/// the same side. The same rule as the `.reg` decoder's (`reg::decode`), but checked over a run
+/// of units instead of one, so a binary file that happens to start `xx 00` is not taken for text.
+fn bare_utf16(window: &[u8]) -> Option<Endian> {
+    let units: Vec<[u8; 2]> = window
+        .chunks_exact(2)
+        .take(BARE_UTF16_UNITS)
+        .filter_map(|pair| <[u8; 2]>::try_from(pair).ok())
+        .collect();
+    // Fewer than two units say nothing either way.
+    if units.len() < 2 {
+        return None;
+    }
+    let ascii = |b: u8| b.is_ascii_graphic() || matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+    if units.iter().all(|[lo, hi]| *hi == 0 && ascii(*lo)) {
+        return Some(Endian::Little);
+    }
+    if units.iter().all(|[hi, lo]| *hi == 0 && ascii(*lo)) {
+        return Some(Endian::Big);
+    }
+    None
 }
 
 fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> String {
@@ -307,6 +347,46 @@ mod tests {
         assert_eq!(sniff("a.bin", CERT), FileKind::Certificate);
         assert_eq!(sniff("a.cer", &pkcs7()), FileKind::Pkcs7);
         assert_eq!(sniff("a.cer", &pkcs12()), FileKind::Pkcs12);
+    }
+
+    fn utf16(text: &str, big_endian: bool) -> Vec<u8> {
+        text.encode_utf16()
+            .flat_map(|u| {
+                if big_endian {
+                    u.to_be_bytes()
+                } else {
+                    u.to_le_bytes()
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn utf16_registry_exports_without_a_bom_are_registry_exports() {
+        let text = "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SOFTWARE]\r\n";
+        assert_eq!(sniff("x.reg", &utf16(text, false)), FileKind::Registry);
+        assert_eq!(
+            sniff("renamed.txt", &utf16(text, false)),
+            FileKind::Registry
+        );
+        assert_eq!(sniff("x.reg", &utf16(text, true)), FileKind::Registry);
+        // A PEM saved as UTF-16LE without BOM is text too.
+        let pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+        assert_eq!(
+            sniff("a.pem", &utf16(pem, false)),
+            FileKind::PemOrBase64Text
+        );
+    }
+
+    #[test]
+    fn binary_that_starts_like_utf16_is_not_text() {
+        // One ASCII-looking unit, then bytes no text has.
+        assert_eq!(bare_utf16(&[b'W', 0, 0x01, 0x02, 0xFF, 0x00]), None);
+        assert_eq!(bare_utf16(&[b'W', 0]), None, "one unit says nothing");
+        assert_eq!(
+            sniff("x.bin", &[b'W', 0, 0x01, 0x02, 0xFF, 0x00]),
+            FileKind::Unknown
+        );
     }
 
     #[test]

@@ -4,6 +4,7 @@
 //! Built from the scenario, the trace, the input errors and, where files were read, the decoded
 //! certificate details. Field names are fixed by the spec: add, never rename.
 
+mod cert_table;
 pub mod extension;
 mod summary;
 mod text;
@@ -21,6 +22,9 @@ use crate::scenario::{
 };
 use crate::utc::{DAY, UtcTime};
 
+pub use cert_table::{
+    CertColumn, CertRole, CertRow, SortOrder, Validity, cert_rows, roles, sort_rows,
+};
 pub use extension::ExtensionRow;
 pub use summary::{cert_label, outcome_sentence, stable_sentence};
 pub use text::{TextStyle, render_text};
@@ -175,13 +179,7 @@ fn certificate_view(
         Some(GuidValue::Decoded { guid, .. }) => (Some(guid.to_string()), "decoded", None),
         Some(GuidValue::Malformed { raw_hex }) => (None, "malformed", Some(raw_hex.clone())),
     };
-    let validity = if facts.is_expired_at(at) {
-        "expired"
-    } else if at < facts.not_before {
-        "not_yet_valid"
-    } else {
-        "valid"
-    };
+    let validity = Validity::at(facts, at).as_str();
     CertificateView {
         thumbprint: facts.thumbprint.clone(),
         subject: facts.subject.clone(),

@@ -44,7 +44,7 @@ pub use link::{
     LINK_VERSION, LinkOptions, MAX_LINK_CHARS, MAX_PAYLOAD_BYTES, decode_link, encode_link,
     link_url,
 };
-pub use redact::{Redactor, redact_judgement, redact_scenario};
+pub use redact::{Redaction, Redactor, redact_judgement, redact_scenario, redaction_of};
 
 #[cfg(test)]
 pub(crate) mod samples;

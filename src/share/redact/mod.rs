@@ -11,6 +11,7 @@
 //! equal pseudonyms (compared the way the engine compares them), so the verdict of the redacted
 //! scenario is the verdict of the original with names swapped.
 
+mod detect;
 mod pseudonyms;
 mod scan;
 
@@ -22,6 +23,7 @@ use crate::scenario::{
 };
 use crate::workspace::Judgement;
 
+pub use detect::{Redaction, redaction_of};
 use pseudonyms::{Kind, Pseudonyms};
 
 /// CA names that are public and that findings or people recognise; a DN whose CN is one of these
