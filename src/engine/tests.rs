@@ -441,6 +441,8 @@ fn log_evidence_disagreement() {
         source: "IntuneManagementExtension.log".into(),
         kind,
         message: String::new(),
+        line: None,
+        local_time: None,
     };
     s.log_evidence.push(event(
         LogEventKind::SetCertificate {

@@ -69,6 +69,11 @@ pub struct Bundle {
     pub assumptions: BundleAssumptions,
     /// Entries that could not be read, each naming the entry.
     pub problems: Vec<String>,
+    /// How many minutes the device's clock was ahead of UTC when collected (UTC+01:00 → 60):
+    /// what turns the IME's zone-less log times into UTC.
+    pub utc_offset_minutes: Option<i64>,
+    /// The device's time zone id as Windows names it (`W. Europe Standard Time`), for display.
+    pub time_zone: Option<String>,
 }
 
 /// Reads a bundle.
@@ -110,6 +115,7 @@ pub fn read_bundle(bytes: &[u8]) -> Result<Bundle, BundleError> {
     read_registry(&root, &mut bundle);
     read_logs(&root, &mut bundle);
     read_assumptions(&root, &mut bundle);
+    read_zone(&root, &mut bundle);
     Ok(bundle)
 }
 
@@ -224,6 +230,24 @@ fn read_logs(root: &Value, bundle: &mut Bundle) {
             }
             None => bundle.problems.push(format!("{name}: no \"lines\" list")),
         }
+    }
+}
+
+/// The furthest a real zone is from UTC: UTC−12:00 to UTC+14:00.
+const MAX_UTC_OFFSET_MINUTES: i64 = 14 * 60;
+
+/// `utc_offset_minutes` (a whole number within a real zone's range, else a problem and no
+/// offset: a wrong offset would put every log time in the wrong place) and `time_zone`.
+fn read_zone(root: &Value, bundle: &mut Bundle) {
+    bundle.time_zone = string(root, "time_zone");
+    match root.get("utc_offset_minutes") {
+        None | Some(Value::Null) => {}
+        Some(value) => match value.as_i64() {
+            Some(m) if m.abs() <= MAX_UTC_OFFSET_MINUTES => bundle.utc_offset_minutes = Some(m),
+            _ => bundle.problems.push(format!(
+                "utc_offset_minutes {value} is not a whole number of minutes between -840 and 840"
+            )),
+        },
     }
 }
 

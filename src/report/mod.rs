@@ -4,6 +4,7 @@
 //! Built from the scenario, the trace, the input errors and, where files were read, the decoded
 //! certificate details. Field names are fixed by the spec: add, never rename.
 
+pub mod log;
 mod summary;
 mod text;
 
@@ -46,6 +47,9 @@ pub struct Report {
     pub errors: Vec<InputError>,
     /// Per visited node: the decision and the certificates considered.
     pub steps: Vec<NodeTrace>,
+    /// What the agent logs say; null when no log was supplied.
+    #[serde(default)]
+    pub log: Option<log::LogView>,
 }
 
 /// A certificate as the report shows it.
@@ -129,6 +133,7 @@ impl Report {
             findings: trace.findings.clone(),
             errors: errors.to_vec(),
             steps: trace.nodes.clone(),
+            log: log::log_view(&scenario.log_evidence),
         }
     }
 

@@ -255,9 +255,11 @@ fn saved_logs(events: &[LogEvent]) -> Vec<NamedLines> {
 /// that would not read back as the same kind (cut at 300 characters before the thumbprint, or
 /// holding record markers) is replaced by the canonical wording of its kind.
 fn log_line(event: &LogEvent) -> String {
-    let time = event
-        .at
-        .and_then(|at| cmtrace_time(at, event.time_is_local));
+    let time = written_time(event).or_else(|| {
+        event
+            .at
+            .and_then(|at| cmtrace_time(at, event.time_is_local))
+    });
     let written = record(&event.message, time.as_deref());
     let reads_back = scan_lines(&event.source, [written.as_str()]);
     let same =
@@ -265,13 +267,76 @@ fn log_line(event: &LogEvent) -> String {
     if same {
         return written;
     }
-    let canonical = match &event.kind {
+    record(&canonical_message(&event.kind), time.as_deref())
+}
+
+/// The wording of each kind as the agent logs it, for a message that would not read back.
+fn canonical_message(kind: &LogEventKind) -> String {
+    match kind {
         LogEventKind::SetCertificate { thumbprint } => {
             format!("Set MdmDeviceCertificate : {thumbprint}")
         }
         LogEventKind::FoundNone => "Find 0 MDM certificates".to_string(),
+        LogEventKind::UsedCertificate { thumbprint } => {
+            format!("Add MdmDeviceCertificate {thumbprint} into WebRequest with True")
+        }
+        LogEventKind::FoundCertificates { count } => {
+            format!("Found {count} MDM certificates from Local Computer Store.")
+        }
+        LogEventKind::Ids {
+            account_id,
+            device_id,
+        } => {
+            let text = |g: &Option<crate::guid::Guid>| {
+                g.map(|g| g.to_string()).unwrap_or_else(|| "-".into())
+            };
+            format!(
+                "Populating AccountId and DeviceId globally. Account ID is : {} Device Id is : {}",
+                text(account_id),
+                text(device_id)
+            )
+        }
+        LogEventKind::CertRefreshed { device_id, expiry } => format!(
+            "Refreshed MDM device certificate, CN is CN={}, expiry is {expiry}",
+            device_id.map(|g| g.to_string()).unwrap_or_default()
+        ),
+        LogEventKind::AgentVersion { version } => format!("Agent version is: {version}"),
+    }
+}
+
+/// The clock as the device wrote it (fraction kept), with the bias that gives back `at` when
+/// the event's UTC is known: saving and reopening keeps both the written time and the zone.
+fn written_time(event: &LogEvent) -> Option<String> {
+    let local = event.local_time.as_deref()?;
+    let (date, clock) = local.split_once('T')?;
+    let mut d = date.split('-');
+    let (year, month, day): (i32, u8, u8) = (
+        d.next()?.parse().ok()?,
+        d.next()?.parse().ok()?,
+        d.next()?.parse().ok()?,
+    );
+    if !(0..=9999).contains(&year) {
+        return None;
+    }
+    let whole = clock.split('.').next()?;
+    let mut c = whole.split(':');
+    let (h, m, s): (u8, u8, u8) = (
+        c.next()?.parse().ok()?,
+        c.next()?.parse().ok()?,
+        c.next()?.parse().ok()?,
+    );
+    let naive = UtcTime::from_civil(year, month, day, h, m, s)?;
+    let bias = match (event.time_is_local, event.at) {
+        (true, Some(at)) if at == naive => String::new(),
+        (false, Some(at)) => {
+            let minutes = at.0.checked_sub(naive.0)? / 60;
+            format!("{minutes:+04}")
+        }
+        _ => return None,
     };
-    record(&canonical, time.as_deref())
+    Some(format!(
+        "time=\"{clock}{bias}\" date=\"{month}-{day}-{year:04}\""
+    ))
 }
 
 fn record(message: &str, time: Option<&str>) -> String {
@@ -542,6 +607,8 @@ mod tests {
                     thumbprint: tp.clone(),
                 },
                 message,
+                line: None,
+                local_time: None,
             };
             let line = log_line(&event);
             let back = scan_lines("ClientCertCheck.log", [line.as_str()]);
