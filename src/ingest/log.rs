@@ -331,8 +331,8 @@ fn guid_after(rest: &str) -> Option<crate::guid::Guid> {
         .ok()
 }
 
-/// `Found <N> MDM certificates …` / `Find 0 MDM certificates`: the number before
-/// "mdm certificate", when "found" or "find" comes before it.
+/// `Found <N> MDM certificates …` / `Find 0 MDM certificates`: the number right before
+/// "mdm certificate", when the word right before the number is "found" or "find".
 fn found_count(lower: &str) -> Option<u64> {
     let at = lower.find("mdm certificate")?;
     let before = lower.get(..at)?.trim_end();
@@ -341,7 +341,8 @@ fn found_count(lower: &str) -> Option<u64> {
         .map_or(0, |i| i + 1);
     let digits = before.get(digits_start..)?;
     let words = before.get(..digits_start)?;
-    if digits.is_empty() || !(words.contains("found") || words.contains("find")) {
+    let words = words.trim_end();
+    if digits.is_empty() || !(words.ends_with("found") || words.ends_with("find")) {
         return None;
     }
     digits.parse().ok()
@@ -563,6 +564,127 @@ mod tests {
             events[0].message, exact,
             "exactly 300 characters are kept whole"
         );
+    }
+
+    /// Every line of the facts table, as IME 1.93 and 1.101 write them (multi-line records,
+    /// a misspelt "gloabally", a 0 count), each with its line and its clock as written.
+    #[test]
+    fn every_line_kind_of_the_facts_table() {
+        let device = "5c9a3e71-1b2d-4f6a-8e0c-7d9f1a3b5c6e";
+        let account = "b7e3c1a4-2f6d-4e8b-9a1c-3d5e7f9b1c2d";
+        let mut log = String::new();
+        log.push_str(&line(
+            "Agent version is: 1.93.102.0",
+            "02:56:10.1",
+            "8-4-2025",
+        ));
+        log.push_str(&line(
+            &format!("Add MdmDeviceCertificate {TP} into WebRequest with True"),
+            "02:56:17.2876075",
+            "8-4-2025",
+        ));
+        log.push_str(&line(
+            "Found 2 MDM certificates from Local Computer Store.",
+            "02:56:18.0000000",
+            "8-4-2025",
+        ));
+        log.push_str(&line(
+            &format!(
+                "Populating AccountId and DeviceId gloabally. Account ID is : {account} Device Id is : {device}"
+            ),
+            "02:56:19.5",
+            "8-4-2025",
+        ));
+        // A 1.101-style record whose message spans lines.
+        log.push_str(&format!(
+            "<![LOG[Refreshed MDM device certificate, CN is CN={device}, expiry is 5/05/2026 10:00:00 AM\r\n]LOG]!><time=\"02:56:20.0000000\" date=\"8-4-2025\" component=\"DeviceCertificateHelper\" context=\"\" type=\"1\" thread=\"12\" file=\"\">\r\n"
+        ));
+        log.push_str(&line(
+            &format!("[PowerShell] Set MdmDeviceCertificate : {TP}"),
+            "02:56:21.0000000",
+            "8-4-2025",
+        ));
+        log.push_str(&line(
+            "Found 0 MDM certificates from Local Computer Store.",
+            "02:56:22.0000000",
+            "8-4-2025",
+        ));
+        log.push_str(&line("Find 0 MDM certificates", "02:56:23.0", "8-4-2025"));
+        let mut scanner = LogScanner::new("IntuneManagementExtension.log");
+        for chunk in log.as_bytes().chunks(5) {
+            scanner.feed(chunk);
+        }
+        let (events, _) = scanner.finish();
+        let kinds: Vec<&str> = events.iter().map(|e| e.kind.report_name()).collect();
+        assert_eq!(
+            kinds,
+            [
+                "agent_version",
+                "cert_used",
+                "certs_found",
+                "ids",
+                "cert_refreshed",
+                "cert_set",
+                "certs_found",
+                "certs_found"
+            ]
+        );
+        let lines: Vec<u64> = events.iter().filter_map(|e| e.line).collect();
+        assert_eq!(lines, [1, 2, 3, 4, 5, 7, 8, 9]);
+        assert_eq!(
+            events[1].local_time.as_deref(),
+            Some("2025-08-04T02:56:17.2876075")
+        );
+        assert!(events.iter().all(|e| e.time_is_local && e.utc().is_none()));
+        let tp = Thumbprint::normalize(TP).unwrap();
+        assert_eq!(
+            events[1].kind,
+            LogEventKind::UsedCertificate {
+                thumbprint: tp.clone()
+            }
+        );
+        assert_eq!(events[2].kind, LogEventKind::FoundCertificates { count: 2 });
+        assert_eq!(
+            events[3].kind,
+            LogEventKind::Ids {
+                account_id: account.parse().ok(),
+                device_id: device.parse().ok()
+            }
+        );
+        assert_eq!(
+            events[4].kind,
+            LogEventKind::CertRefreshed {
+                device_id: device.parse().ok(),
+                expiry: "5/05/2026 10:00:00 AM".into()
+            }
+        );
+        assert_eq!(
+            events[5].kind,
+            LogEventKind::SetCertificate { thumbprint: tp }
+        );
+        assert_eq!(events[6].kind.found_count(), Some(0));
+        assert_eq!(events[7].kind, LogEventKind::FoundNone);
+        assert_eq!(
+            events[0].kind,
+            LogEventKind::AgentVersion {
+                version: "1.93.102.0".into()
+            }
+        );
+    }
+
+    #[test]
+    fn look_alike_lines_are_not_read_as_facts() {
+        for message in [
+            "Add MdmDeviceCertificate not-a-thumbprint into WebRequest with True",
+            "Found MDM certificates",
+            "We found that 3 MDM certificate checks ran",
+            "Account ID is : not-a-guid",
+            "Agent version is: latest",
+        ] {
+            let events = scan_lines("x.log", [message]);
+            let kinds: Vec<_> = events.iter().map(|e| e.kind.report_name()).collect();
+            assert!(events.is_empty(), "{message}: {kinds:?}");
+        }
     }
 
     #[test]

@@ -587,6 +587,90 @@ mod tests {
     use super::*;
     use crate::share::samples;
 
+    /// The payload a format-1 encoder wrote: log events without a line or a written clock,
+    /// and only the two kinds it knew.
+    fn encode_format_1(scenario: &Scenario) -> Vec<u8> {
+        let base = clamp(scenario.evaluated_at);
+        let mut w = Writer::new();
+        w.u8(FORMAT_1);
+        w.i64(base.0);
+        write_assumptions(&mut w, &scenario.assumptions);
+        w.count(scenario.certificates.len());
+        for cert in &scenario.certificates {
+            write_certificate(&mut w, cert, base);
+        }
+        write_registry(&mut w, &scenario.registry, base);
+        w.count(scenario.log_evidence.len());
+        for event in &scenario.log_evidence {
+            write_option(&mut w, event.at.as_ref(), |w, t| {
+                w.i64(delta(clamp(*t), base))
+            });
+            w.bool(event.time_is_local);
+            w.str(&event.source);
+            match &event.kind {
+                LogEventKind::SetCertificate { thumbprint } => {
+                    w.u8(0);
+                    write_thumbprint(&mut w, thumbprint);
+                }
+                _ => w.u8(1),
+            }
+            w.str(&event.message);
+        }
+        w.into_bytes()
+    }
+
+    #[test]
+    fn links_of_format_1_still_decode() {
+        let typical = samples::typical();
+        let decoded = decode(&encode_format_1(&typical)).unwrap();
+        let mut expected = shareable(&typical);
+        for event in &mut expected.log_evidence {
+            event.line = None;
+            event.local_time = None;
+        }
+        assert_eq!(decoded, expected);
+        // A format-2 payload labelled format 1 (or with bytes left over) does not decode.
+        let mut bytes = encode_format_1(&typical);
+        let mut with_new_kind = encode(&typical);
+        *with_new_kind.first_mut().unwrap() = FORMAT_1;
+        assert!(decode(&with_new_kind).is_err());
+        bytes.push(0);
+        assert!(decode(&bytes).is_err());
+    }
+
+    #[test]
+    fn every_log_kind_travels() {
+        let mut s = samples::typical();
+        let guid: Guid = "5c9a3e71-1b2d-4f6a-8e0c-7d9f1a3b5c6e".parse().unwrap();
+        let template = s.log_evidence.first().unwrap().clone();
+        for kind in [
+            LogEventKind::UsedCertificate {
+                thumbprint: Thumbprint::normalize(&"AB".repeat(20)).unwrap(),
+            },
+            LogEventKind::FoundCertificates { count: 300 },
+            LogEventKind::Ids {
+                account_id: Some(guid),
+                device_id: None,
+            },
+            LogEventKind::CertRefreshed {
+                device_id: Some(guid),
+                expiry: "5/05/2026 10:00:00 AM".into(),
+            },
+            LogEventKind::AgentVersion {
+                version: "1.101.109.0".into(),
+            },
+        ] {
+            s.log_evidence.push(LogEvent {
+                kind,
+                time_is_local: true,
+                line: Some(4711),
+                local_time: Some("2025-08-04T02:56:17.2876075".into()),
+                ..template.clone()
+            });
+        }
+        assert_eq!(decode(&encode(&s)).unwrap(), shareable(&s));
+    }
+
     #[test]
     fn a_rich_scenario_round_trips_as_its_shareable_form() {
         let original = samples::typical();
