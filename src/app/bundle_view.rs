@@ -43,11 +43,11 @@ pub fn bundle_view(props: &BundleViewProps) -> Html {
         let latest = latest_log_event(&file.log_events);
         html! {
             <div class="small" data-testid="log-summary">
-                <p>{ format!("{} agent log line(s) about the MDM certificate.", file.log_events.len()) }</p>
+                <p>{ format!("{} agent log line(s) about the MDM certificate (see the Agent log panel).", file.log_events.len()) }</p>
                 if let Some(event) = latest {
                     <p>
                         { "Latest: " }<code>{ untrusted(&event.message) }</code>
-                        { event.at.map(|t| format!(" ({}{})", t.human(), if event.time_is_local { ", device local time" } else { "" })).unwrap_or_default() }
+                        { event.when().map(|t| format!(" ({t})")).unwrap_or_default() }
                     </p>
                 }
             </div>

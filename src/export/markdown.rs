@@ -182,8 +182,11 @@ fn write_log(out: &mut String, scenario: &Scenario) {
     let Some(log) = crate::report::log::log_view(&scenario.log_evidence) else {
         return;
     };
-    let _ = writeln!(out, "## Agent log
-");
+    let _ = writeln!(
+        out,
+        "## Agent log
+"
+    );
     for line in crate::report::log::summary_lines(&log) {
         let _ = writeln!(out, "- {}", inline(&line));
     }
@@ -286,7 +289,10 @@ mod tests {
         assert!(md.contains("| Gateway rule | `enrolled`"));
         assert!(md.contains(&format!("`{}`", samples::ACCOUNT_A)));
         assert!(!md.contains("## Input errors"));
-        assert!(md.contains("## Agent log\n\n- certificate in use: "), "{md}");
+        assert!(
+            md.contains("## Agent log\n\n- certificate in use: "),
+            "{md}"
+        );
     }
 
     #[test]
