@@ -197,6 +197,9 @@ fn row(count: usize, e: &LogEventView, scenario: &Scenario) -> Html {
             if let Some(tp) = &e.thumbprint {
                 { cert_link(tp, scenario) }{ " " }
             }
+            if count > 1 {
+                { "latest " }
+            }
             { when(e.local_time.as_deref(), e.utc) }
             <span class="log-text">{ untrusted(&e.text) }</span>
         </li>

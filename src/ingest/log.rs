@@ -18,6 +18,8 @@ use crate::utc::UtcTime;
 
 /// A record longer than this is skipped (and counted): real ones are a few hundred bytes.
 const MAX_RECORD: usize = 64 * 1024;
+/// The most fraction-of-second digits kept in `local_time` (the IME writes 7).
+const MAX_FRACTION_DIGITS: usize = 16;
 /// A kept message is cut to this many characters, the ellipsis included.
 const MAX_MESSAGE_CHARS: usize = 300;
 
@@ -375,9 +377,10 @@ fn parse_cmtrace_time(attributes: &str) -> Option<RecordTime> {
     let minute: u8 = c.next()?.trim().parse().ok()?;
     let mut seconds = c.next()?.split('.');
     let second: u8 = seconds.next()?.trim().parse().ok()?;
+    // Real writers put 3 to 7 digits; an absurd run of them is not kept as "the clock".
     let fraction = seconds
         .next()
-        .filter(|f| f.chars().all(|c| c.is_ascii_digit()));
+        .filter(|f| f.len() <= MAX_FRACTION_DIGITS && f.chars().all(|c| c.is_ascii_digit()));
     let local = UtcTime::from_civil(year, month, day, hour, minute, second)?;
     let local_time = match fraction {
         Some(f) if !f.is_empty() => {
