@@ -407,6 +407,24 @@ mod tests {
     }
 
     #[test]
+    fn the_device_offset_and_zone_are_read_and_absurd_offsets_refused() {
+        let read = |extra: &str| {
+            read_bundle(format!("{{\"schema\":\"{BUNDLE_SCHEMA}\"{extra}}}").as_bytes()).unwrap()
+        };
+        let b = read(r#","utc_offset_minutes":-330,"time_zone":"India Standard Time""#);
+        assert_eq!(b.utc_offset_minutes, Some(-330));
+        assert_eq!(b.time_zone.as_deref(), Some("India Standard Time"));
+        assert!(b.problems.is_empty());
+        let none = read("");
+        assert_eq!((none.utc_offset_minutes, none.time_zone), (None, None));
+        for bad in ["1.5", "\"60\"", "100000", "-841"] {
+            let b = read(&format!(",\"utc_offset_minutes\":{bad}"));
+            assert_eq!(b.utc_offset_minutes, None, "{bad}");
+            assert_eq!(b.problems.len(), 1, "{bad}");
+        }
+    }
+
+    #[test]
     fn rejects_what_is_not_a_bundle() {
         assert!(matches!(read_bundle(b"{"), Err(BundleError::NotJson(_))));
         assert_eq!(

@@ -584,6 +584,30 @@ mod tests {
         );
     }
 
+    /// The clock as the device wrote it survives saving, with or without a known zone.
+    #[test]
+    fn saved_log_lines_keep_the_written_clock_and_the_zone() {
+        let tp = "4EE6698A33602B7703F34C369DF78921E44D4496";
+        let original = format!(
+            "<![LOG[Add MdmDeviceCertificate {tp} into WebRequest with True]LOG]!><time=\"09:49:17.2328186\" date=\"11-24-2026\" component=\"IntuneManagementExtension\" context=\"\" type=\"1\" thread=\"5\" file=\"\">"
+        );
+        let mut events = scan_lines("IntuneManagementExtension.log", [original.as_str()]);
+        let local = events.clone();
+        crate::scenario::log::apply_utc_offset(&mut events, 60);
+        for event in local.iter().chain(&events) {
+            let line = log_line(event);
+            let back = scan_lines("IntuneManagementExtension.log", [line.as_str()]);
+            assert_eq!(back.len(), 1, "{line}");
+            assert_eq!(back[0].kind, event.kind, "{line}");
+            assert_eq!(back[0].local_time, event.local_time, "{line}");
+            assert_eq!(back[0].utc(), event.utc(), "{line}");
+        }
+        assert_eq!(
+            events[0].utc().map(|t| t.to_rfc3339()).as_deref(),
+            Some("2026-11-24T08:49:17Z")
+        );
+    }
+
     #[test]
     fn log_lines_read_back_as_the_same_events() {
         let tp = Thumbprint::normalize("3A1B2C3D4E5F60718293A4B5C6D7E8F901020304").unwrap();
