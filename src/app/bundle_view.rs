@@ -32,6 +32,17 @@ pub fn bundle_view(props: &BundleViewProps) -> Html {
         if let Some(version) = &b.ime_version {
             facts.push(format!("IME {version}"));
         }
+        match (b.utc_offset_minutes, &b.time_zone) {
+            (Some(m), zone) => facts.push(format!(
+                "device clock UTC{}{:02}:{:02}{} (log times converted to UTC)",
+                if m < 0 { '-' } else { '+' },
+                m.abs() / 60,
+                m.abs() % 60,
+                zone.as_ref().map(|z| format!(", {z}")).unwrap_or_default()
+            )),
+            (None, Some(zone)) => facts.push(format!("time zone {zone}")),
+            (None, None) => {}
+        }
         let text = if facts.is_empty() {
             "Collector bundle.".to_string()
         } else {

@@ -336,6 +336,12 @@ pub struct BundleOut {
     pub logs: Vec<NamedLines>,
     pub ime_version: Option<String>,
     pub assumptions: serde_json::Value,
+    /// Kept from the bundle it was opened from (saved log lines already carry the zone as a
+    /// CMTrace bias, so reopening does not convert them twice).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub utc_offset_minutes: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]

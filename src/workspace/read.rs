@@ -122,6 +122,8 @@ fn read_bundle_into(file: &mut LoadedFile, bytes: &[u8]) {
         device: bundle.device,
         ime_version: bundle.ime_version,
         assumptions: bundle.assumptions,
+        utc_offset_minutes: bundle.utc_offset_minutes,
+        time_zone: bundle.time_zone,
     });
     if !file.problems.is_empty() {
         file.status = FileStatus::Partial;

@@ -124,6 +124,12 @@ impl Workspace {
             logs: saved_logs(&self.log_events()),
             ime_version: last_bundle.and_then(|b| b.ime_version.clone()),
             assumptions: assumptions_json(evaluated_at, assumptions),
+            // Only when no saved line is still in device local time: reopening applies the
+            // offset to such lines, and lines from a separately dropped log must not change.
+            utc_offset_minutes: last_bundle
+                .and_then(|b| b.utc_offset_minutes)
+                .filter(|_| self.log_events().iter().all(|e| !e.time_is_local)),
+            time_zone: last_bundle.and_then(|b| b.time_zone.clone()),
         };
         SavedBundle {
             bundle,
@@ -582,6 +588,38 @@ mod tests {
             streamed.contains("big.reg: its registry text (5 MB) is too big"),
             "{streamed}"
         );
+    }
+
+    /// A bundle with the device's offset and rotated raw logs, saved and reopened: the same
+    /// log events (written clocks, UTC where known, lines aside) and the zone id kept.
+    #[test]
+    fn a_saved_bundle_keeps_the_log_times_and_the_zone() {
+        let (workspace, kept) = supply(&[
+            "bundles/log-offset.json",
+            "logs/ime-1.101/IntuneManagementExtension.log",
+            "logs/ime-1.101/IntuneManagementExtension-20261124-050000.log",
+        ]);
+        let saved = workspace.to_bundle(at(), &Assumptions::default(), &kept);
+        assert_eq!(
+            saved.bundle.utc_offset_minutes, None,
+            "raw logs in local time stay local when reopened"
+        );
+        let (alone, kept_alone) = supply(&["bundles/log-offset.json"]);
+        let saved_alone = alone.to_bundle(at(), &Assumptions::default(), &kept_alone);
+        assert_eq!(saved_alone.bundle.utc_offset_minutes, Some(60));
+        let json = saved.to_json();
+        assert!(json.contains("\"time_zone\": \"W. Europe Standard Time\""));
+        let mut reopened = Workspace::new();
+        reopened.add_file("saved.json", json.as_bytes(), &[]);
+        let strip = |w: &Workspace| {
+            w.log_events()
+                .into_iter()
+                .map(|e| (e.kind.clone(), e.local_time.clone(), e.utc(), e.source))
+                .collect::<Vec<_>>()
+        };
+        let before = strip(&workspace);
+        assert!(before.len() > 500);
+        assert_eq!(strip(&reopened), before);
     }
 
     /// The clock as the device wrote it survives saving, with or without a known zone.
