@@ -103,6 +103,8 @@ describe('agent log panel', () => {
     const time = p.locator(`${PANEL} [data-testid="log-used"] [data-testid="log-time"]`);
     assert.equal(await time.getAttribute('data-zone'), 'utc');
     assert.match(await time.textContent(), /^2026-11-24 08:49 UTC \(device clock 2026-11-24 09:49:17\.\d{7}\)$/);
+    // The bundle card says which zone the times were put in.
+    assert.match(await p.textContent('[data-testid="bundle-info"]'), /device clock UTC\+01:00, W\. Europe Standard Time/);
   });
 
   test('only a log: no disagreement, the answer names the certificate to export', async () => {
