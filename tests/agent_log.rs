@@ -207,3 +207,33 @@ fn a_bundle_with_the_device_offset_puts_log_times_in_utc() {
         "{text}"
     );
 }
+
+/// A share link of a real log carries the latest of each run of repeats, not 300 copies, and
+/// judges exactly as the files do.
+#[test]
+fn a_share_link_of_a_real_log_is_short_and_judges_the_same() {
+    use ime_cert_inspector::engine::evaluate;
+    use ime_cert_inspector::scenario::Assumptions;
+    use ime_cert_inspector::share::{LinkOptions, decode_link, encode_link};
+    use ime_cert_inspector::utc::UtcTime;
+    use ime_cert_inspector::workspace::Workspace;
+
+    let mut workspace = Workspace::new();
+    for path in [
+        "certs/m1.cer",
+        "certs/m2.cer",
+        "logs/disagree/IntuneManagementExtension.log",
+    ] {
+        let bytes = std::fs::read(fixture(path)).unwrap();
+        let name = path.rsplit('/').next().unwrap();
+        workspace.add_file(name, &bytes, &[]);
+    }
+    let at = UtcTime::parse_rfc3339("2026-11-24T10:00:00Z").unwrap();
+    let judged = workspace.judge(at, Assumptions::default());
+    assert_eq!(judged.scenario.log_evidence.len(), 300);
+    let link = encode_link(&judged.scenario, &LinkOptions::default());
+    assert!(link.len() < 4_000, "{} characters", link.len());
+    let back = decode_link(&link).unwrap();
+    assert!(back.log_evidence.len() <= 10, "{}", back.log_evidence.len());
+    assert_eq!(evaluate(&back), judged.trace);
+}

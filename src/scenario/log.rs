@@ -174,6 +174,31 @@ pub fn merge_in_time_order(mut events: Vec<LogEvent>) -> Vec<LogEvent> {
     events
 }
 
+/// The events with each run of consecutive repeats (same file, same fact, timed or not) cut to
+/// its latest one: what a share link carries, since a real log repeats `Add
+/// MdmDeviceCertificate` hundreds of times a day and 10,000 of them would not fit a link. Every
+/// fact [`LogFacts`] and the engine draw is kept: the latest event of each kind survives.
+pub fn fold_repeats(events: &[LogEvent]) -> Vec<LogEvent> {
+    // The same rule as `latest_where`: by time when every event has one, else supply order.
+    let by_time = events.iter().all(|e| e.at.is_some());
+    let mut out: Vec<LogEvent> = Vec::new();
+    for event in events {
+        match out.last_mut() {
+            Some(last)
+                if last.source == event.source
+                    && last.kind == event.kind
+                    && last.at.is_some() == event.at.is_some() =>
+            {
+                if !by_time || event.order_key() >= last.order_key() {
+                    *last = event.clone();
+                }
+            }
+            _ => out.push(event.clone()),
+        }
+    }
+    out
+}
+
 /// Puts device-local events into UTC with the offset a bundle recorded (`utc_offset_minutes`:
 /// how far the device clock is ahead of UTC). Events that already carry a zone are left alone.
 /// The offset is the one at collection time: across a daylight-saving change older lines may
@@ -309,6 +334,33 @@ mod tests {
             facts.latest_used.unwrap().local_time.as_deref(),
             Some("2026-11-20T09:00:00.9000000")
         );
+    }
+
+    #[test]
+    fn folding_repeats_keeps_the_latest_of_each_run() {
+        let events = vec![
+            event(used(TP1), "2026-11-20T09:00:00.1", "IME.log"),
+            event(used(TP1), "2026-11-20T09:00:02.0", "IME.log"),
+            event(used(TP1), "2026-11-20T09:00:01.0", "IME.log"),
+            event(used(TP2), "2026-11-20T09:00:03.0", "IME.log"),
+            event(used(TP1), "2026-11-20T09:00:04.0", "IME.log"),
+            event(used(TP1), "2026-11-20T09:00:05.0", "other.log"),
+        ];
+        let folded = fold_repeats(&events);
+        let times: Vec<&str> = folded
+            .iter()
+            .map(|e| e.local_time.as_deref().unwrap())
+            .collect();
+        assert_eq!(
+            times,
+            [
+                "2026-11-20T09:00:02.0",
+                "2026-11-20T09:00:03.0",
+                "2026-11-20T09:00:04.0",
+                "2026-11-20T09:00:05.0"
+            ]
+        );
+        assert_eq!(LogFacts::of(&folded), LogFacts::of(&events));
     }
 
     #[test]

@@ -13,6 +13,7 @@
 use std::collections::BTreeMap;
 
 use crate::guid::Guid;
+use crate::scenario::log::fold_repeats;
 use crate::scenario::{
     Assumptions, CertFacts, CertMetadata, Certificate, Enrollment, GatewayRule, GatewayVerdict,
     GuidShape, GuidValue, KeyPresence, LogEvent, LogEventKind, MetadataTime, OmadmAccount,
@@ -76,6 +77,8 @@ pub fn shareable(scenario: &Scenario) -> Scenario {
     for event in &mut out.log_evidence {
         event.at = event.at.map(clamp);
     }
+    // A link carries the latest of each run of repeats (see `fold_repeats`).
+    out.log_evidence = fold_repeats(&out.log_evidence);
     for enrollment in &mut out.registry.enrollments {
         *enrollment = Enrollment {
             id: std::mem::take(&mut enrollment.id),
@@ -104,8 +107,18 @@ pub(crate) fn encode(scenario: &Scenario) -> Vec<u8> {
         write_certificate(&mut w, cert, base);
     }
     write_registry(&mut w, &scenario.registry, base);
-    w.count(scenario.log_evidence.len());
-    for event in &scenario.log_evidence {
+    // Folded as `shareable` folds: after the times are held to the calendar.
+    let clamped: Vec<LogEvent> = scenario
+        .log_evidence
+        .iter()
+        .map(|e| LogEvent {
+            at: e.at.map(clamp),
+            ..e.clone()
+        })
+        .collect();
+    let log_evidence = fold_repeats(&clamped);
+    w.count(log_evidence.len());
+    for event in &log_evidence {
         write_log_event(&mut w, event, base);
     }
     w.into_bytes()
