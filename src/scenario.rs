@@ -12,6 +12,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::guid::Guid;
 use crate::utc::UtcTime;
 
+pub mod log;
+
+pub use log::{LogEvent, LogEventKind, latest_log_event};
+
 /// A certificate thumbprint: SHA-1 of the DER, 40 upper-case hex digits, as Windows shows it.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Thumbprint(String);
@@ -426,44 +430,6 @@ impl Default for Assumptions {
 impl Assumptions {
     pub fn is_flighted(&self, account: Guid) -> bool {
         self.flighted_accounts.contains(&account)
-    }
-}
-
-/// What a kept log line says.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "event", rename_all = "snake_case")]
-pub enum LogEventKind {
-    /// `Set MdmDeviceCertificate : <THUMBPRINT>`
-    SetCertificate { thumbprint: Thumbprint },
-    /// `Find 0 MDM certificates`
-    FoundNone,
-}
-
-/// One piece of log evidence.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LogEvent {
-    /// When the agent wrote it (UTC; see `time_is_local`).
-    pub at: Option<UtcTime>,
-    /// The record carried no time-zone bias: `at` is the device's local time read as UTC.
-    pub time_is_local: bool,
-    /// The log file it came from.
-    pub source: String,
-    #[serde(flatten)]
-    pub kind: LogEventKind,
-    /// The message as logged (trimmed, at most 300 characters).
-    pub message: String,
-}
-
-/// The latest event: by time where all have one, else the last in supply order.
-pub fn latest_log_event(events: &[LogEvent]) -> Option<&LogEvent> {
-    if events.iter().all(|e| e.at.is_some()) {
-        events
-            .iter()
-            .enumerate()
-            .max_by_key(|(i, e)| (e.at, *i))
-            .map(|(_, e)| e)
-    } else {
-        events.last()
     }
 }
 

@@ -152,6 +152,10 @@ pub struct BundleInfo {
     pub device: Option<String>,
     pub ime_version: Option<String>,
     pub assumptions: BundleAssumptions,
+    /// Minutes the device clock was ahead of UTC (the collector's `utc_offset_minutes`).
+    pub utc_offset_minutes: Option<i64>,
+    /// The device's time zone id (the collector's `time_zone`).
+    pub time_zone: Option<String>,
 }
 
 /// Which certificates an edit applies to.

@@ -241,6 +241,17 @@ fn log_event() -> impl Strategy<Value = LogEvent> {
     let kind = prop_oneof![
         thumbprint().prop_map(|thumbprint| LogEventKind::SetCertificate { thumbprint }),
         Just(LogEventKind::FoundNone),
+        thumbprint().prop_map(|thumbprint| LogEventKind::UsedCertificate { thumbprint }),
+        any::<u64>().prop_map(|count| LogEventKind::FoundCertificates { count }),
+        (proptest::option::of(guid()), proptest::option::of(guid())).prop_map(
+            |(account_id, device_id)| LogEventKind::Ids {
+                account_id,
+                device_id
+            }
+        ),
+        (proptest::option::of(guid()), text())
+            .prop_map(|(device_id, expiry)| LogEventKind::CertRefreshed { device_id, expiry }),
+        text().prop_map(|version| LogEventKind::AgentVersion { version }),
     ];
     (
         proptest::option::of(time()),
@@ -248,14 +259,20 @@ fn log_event() -> impl Strategy<Value = LogEvent> {
         text(),
         kind,
         text(),
+        proptest::option::of(any::<u64>()),
+        proptest::option::of(text()),
     )
-        .prop_map(|(at, time_is_local, source, kind, message)| LogEvent {
-            at,
-            time_is_local,
-            source,
-            kind,
-            message,
-        })
+        .prop_map(
+            |(at, time_is_local, source, kind, message, line, local_time)| LogEvent {
+                at,
+                time_is_local,
+                source,
+                kind,
+                message,
+                line,
+                local_time,
+            },
+        )
 }
 
 fn assumptions() -> impl Strategy<Value = Assumptions> {

@@ -157,7 +157,7 @@ describe('from an admin\'s seat', () => {
       }
       // The commands export exactly the keys the collector reads, from the 64-bit view.
       const script = await readFile(join(ROOT, 'www', 'collect-imecert.ps1'), 'utf8');
-      const keys = [...script.matchAll(/'(HKLM\\SOFTWARE\\[^']+)'/g)].map((m) => m[1]);
+      const keys = [...script.matchAll(/Path = '(SOFTWARE\\[^']+)'/g)].map((m) => `HKLM\\${m[1]}`);
       assert.equal(keys.length, 3, keys.join(', '));
       const commands = (await p.textContent('[data-testid="reg-commands"]')).split('\n');
       assert.equal(commands.length, keys.length);

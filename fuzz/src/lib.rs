@@ -387,6 +387,14 @@ pub fn log(data: &[u8]) {
 fn check_events(events: &[LogEvent]) {
     for event in events {
         assert!(event.message.chars().count() <= 300, "messages are capped");
+        assert!(
+            event.line.is_some_and(|l| l >= 1),
+            "every event knows the 1-based line its record starts on"
+        );
+        if let Some(local) = &event.local_time {
+            assert!(event.at.is_some(), "a written clock is also a time");
+            assert!(local.len() <= 64, "the written clock is a date and a time");
+        }
     }
 }
 

@@ -32,6 +32,17 @@ pub fn bundle_view(props: &BundleViewProps) -> Html {
         if let Some(version) = &b.ime_version {
             facts.push(format!("IME {version}"));
         }
+        match (b.utc_offset_minutes, &b.time_zone) {
+            (Some(m), zone) => facts.push(format!(
+                "device clock UTC{}{:02}:{:02}{} (log times converted to UTC)",
+                if m < 0 { '-' } else { '+' },
+                m.abs() / 60,
+                m.abs() % 60,
+                zone.as_ref().map(|z| format!(", {z}")).unwrap_or_default()
+            )),
+            (None, Some(zone)) => facts.push(format!("time zone {zone}")),
+            (None, None) => {}
+        }
         let text = if facts.is_empty() {
             "Collector bundle.".to_string()
         } else {
@@ -43,11 +54,11 @@ pub fn bundle_view(props: &BundleViewProps) -> Html {
         let latest = latest_log_event(&file.log_events);
         html! {
             <div class="small" data-testid="log-summary">
-                <p>{ format!("{} agent log line(s) about the MDM certificate.", file.log_events.len()) }</p>
+                <p>{ format!("{} agent log line(s) about the MDM certificate (see the Agent log panel).", file.log_events.len()) }</p>
                 if let Some(event) = latest {
                     <p>
                         { "Latest: " }<code>{ untrusted(&event.message) }</code>
-                        { event.at.map(|t| format!(" ({}{})", t.human(), if event.time_is_local { ", device local time" } else { "" })).unwrap_or_default() }
+                        { event.when().map(|t| format!(" ({t})")).unwrap_or_default() }
                     </p>
                 }
             </div>

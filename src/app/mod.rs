@@ -29,6 +29,7 @@ pub mod format;
 pub mod graph_view;
 pub mod intake;
 pub mod loader;
+pub mod log_panel;
 pub mod node_detail;
 pub mod number_field;
 pub mod overrides;

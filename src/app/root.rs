@@ -15,6 +15,7 @@ use super::findings::Findings;
 use super::graph_view::GraphView;
 use super::intake::Intake;
 use super::loader::{files_of, read_files};
+use super::log_panel::LogPanel;
 use super::share_link::use_share_link;
 use super::share_panel::SharePanel;
 use super::shared_banner::SharedBanner;
@@ -59,6 +60,7 @@ pub fn app() -> Html {
                     <Summary />
                     if state.judgement.is_some() {
                         <Findings />
+                        <LogPanel />
                         <GraphView />
                         <SharePanel />
                     }

@@ -6,9 +6,9 @@
 use std::collections::BTreeMap;
 
 use crate::intune::INTUNE_MDM_CA;
+use crate::scenario::log::LogFacts;
 use crate::scenario::{
-    Certificate, KeyPresence, LogEventKind, MetadataTime, Scenario, Store, Thumbprint,
-    latest_log_event,
+    Certificate, GuidValue, KeyPresence, LogEvent, MetadataTime, Scenario, Store, Thumbprint,
 };
 use crate::utc::DAY;
 
@@ -310,7 +310,7 @@ pub fn compute(scenario: &Scenario, agent: &AgentTrace) -> Vec<Finding> {
 
     log_check(scenario, agent, &mut out);
     registry_cross_checks(scenario, &store_certs, &in_stores, &mut out);
-    device_id_check(scenario, &mdm, &mut out);
+    device_id_check(scenario, &mdm, agent, &mut out);
     out.into_vec()
 }
 
@@ -400,49 +400,88 @@ fn registry_cross_checks(
     }
 }
 
-/// `LOG_DISAGREES`: the latest agent log line names another certificate than Part 2 picks (a
-/// `Find 0 MDM certificates` disagrees only when Part 2 does find one).
+/// `LOG_DISAGREES`: agent log evidence disagrees with the simulation — the latest line naming a
+/// certificate in use (`Add MdmDeviceCertificate X into WebRequest` or `Set MdmDeviceCertificate :
+/// X`) names another certificate than Part 2 picks; the latest count of MDM certificates is 0
+/// while Part 2 finds one; or the logged account ID differs from the picked certificate's 5.6.
+/// With no certificate supplied there is nothing to disagree with (the summary names the
+/// certificate the log says is in use instead).
 fn log_check(scenario: &Scenario, agent: &AgentTrace, out: &mut Findings) {
-    let Some(latest) = latest_log_event(&scenario.log_evidence) else {
+    if scenario.certificates.is_empty() {
         return;
+    }
+    let facts = LogFacts::of(&scenario.log_evidence);
+    // Source and time, not the line: a saved bundle renumbers lines, and the verdict must not
+    // change when it is reopened (the report's `log` section gives the line).
+    let when = |e: &LogEvent| match e.when() {
+        Some(t) => format!("({}, {t})", e.source),
+        None => format!("({})", e.source),
     };
-    let when = latest.at.map_or_else(
-        || "in the latest line".to_string(),
-        |t| format!("on {}", t.human()),
-    );
-    match &latest.kind {
-        LogEventKind::SetCertificate { thumbprint } if agent.cert.as_ref() != Some(thumbprint) => {
-            let predicted = agent
-                .cert
-                .as_ref()
-                .map_or_else(|| "no certificate".to_string(), Thumbprint::short);
-            let mut certs = vec![thumbprint.clone()];
-            certs.extend(agent.cert.iter().cloned());
-            out.raise(
-                FindingCode::LogDisagrees,
-                format!(
-                    "{} says the agent set {} {when}, but the simulation predicts {predicted}.",
-                    latest.source,
-                    thumbprint.short()
-                ),
-                certs,
+    let mut reasons = Vec::new();
+    let mut certs = Vec::new();
+    if let Some(event) = facts.latest_used
+        && let Some(logged) = event.kind.certificate_in_use()
+        && agent.cert.as_ref() != Some(logged)
+    {
+        let predicted = agent
+            .cert
+            .as_ref()
+            .map_or_else(|| "no certificate".to_string(), ToString::to_string);
+        reasons.push(format!(
+            "the log says the agent uses {logged} {}, but the simulation predicts {predicted}",
+            when(event)
+        ));
+        certs.push(logged.clone());
+        certs.extend(agent.cert.iter().cloned());
+    }
+    if let Some(event) = facts.latest_found
+        && event.kind.found_count() == Some(0)
+        && agent.cert.is_some()
+    {
+        reasons.push(format!(
+            "the agent found no MDM certificate {}, but the simulation finds one",
+            when(event)
+        ));
+        certs.extend(agent.cert.iter().cloned());
+    }
+    if let Some(logged) = facts.account_id
+        && let Some(cert) = agent.cert.as_ref().and_then(|tp| {
+            scenario
+                .certificates
+                .iter()
+                .find(|c| &c.facts.thumbprint == tp)
+        })
+        && let Some(account) = cert.facts.account_id.as_ref().and_then(GuidValue::guid)
+        && account != logged
+    {
+        reasons.push(format!(
+            "the log's Account ID is {logged}, but the certificate the simulation picks carries account {account}"
+        ));
+        certs.push(cert.facts.thumbprint.clone());
+    }
+    if !reasons.is_empty() {
+        let mut message = reasons.join("; ");
+        if let Some(first) = message.get(..1) {
+            message = format!(
+                "{}{}.",
+                first.to_uppercase(),
+                message.get(1..).unwrap_or("")
             );
         }
-        LogEventKind::FoundNone if agent.cert.is_some() => out.raise(
-            FindingCode::LogDisagrees,
-            format!(
-                "{} says the agent found no MDM certificate {when}, but the simulation finds one.",
-                latest.source
-            ),
-            agent.cert.iter().cloned().collect(),
-        ),
-        _ => {}
+        out.raise(FindingCode::LogDisagrees, message, certs);
     }
 }
 
 /// `DEVICE_ID_MISMATCH`: per MDM certificate, subject CN, OID 5.4 and the naming enrollment's
-/// `EntDMID` must agree where two or more of them exist.
-fn device_id_check(scenario: &Scenario, mdm: &[&Certificate], out: &mut Findings) {
+/// `EntDMID` must agree where two or more of them exist; for the certificate Part 2 picks, the
+/// agent log's `Device Id is : G` is a fourth value.
+fn device_id_check(
+    scenario: &Scenario,
+    mdm: &[&Certificate],
+    agent: &AgentTrace,
+    out: &mut Findings,
+) {
+    let logged_device = LogFacts::of(&scenario.log_evidence).device_id;
     let normalize = |s: &str| {
         s.trim()
             .trim_start_matches('{')
@@ -469,6 +508,11 @@ fn device_id_check(scenario: &Scenario, mdm: &[&Certificate], out: &mut Findings
             .find_map(|e| e.ent_dmid.as_deref())
         {
             ids.push(("EntDMID", normalize(dmid)));
+        }
+        if let Some(device) = logged_device
+            && agent.cert.as_ref() == Some(&cert.facts.thumbprint)
+        {
+            ids.push(("agent log Device Id", device.to_string()));
         }
         let first = ids.first().map(|(_, v)| v.clone());
         if ids.len() >= 2 && ids.iter().any(|(_, v)| Some(v) != first.as_ref()) {

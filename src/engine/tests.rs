@@ -443,6 +443,8 @@ fn log_evidence_disagreement() {
         source: "IntuneManagementExtension.log".into(),
         kind,
         message: String::new(),
+        line: None,
+        local_time: None,
     };
     s.log_evidence.push(event(
         LogEventKind::SetCertificate {
@@ -578,4 +580,122 @@ fn stable_until_sees_a_named_certificate_without_the_intune_oid() {
     assert_eq!(tr.agent.cert, Some(tp(&m2())));
     assert!(!tr.has(FindingCode::StaleMetadata));
     assert_eq!(tr.stable_until, Some(t("2026-11-25T00:00:01Z")));
+}
+
+fn logged(kind: LogEventKind, second: u8) -> LogEvent {
+    LogEvent {
+        at: UtcTime::from_civil(2026, 11, 24, 9, 0, second),
+        time_is_local: true,
+        source: "IntuneManagementExtension.log".into(),
+        kind,
+        message: String::new(),
+        line: Some(u64::from(second) + 1),
+        local_time: Some(format!("2026-11-24T09:00:{second:02}.1234567")),
+    }
+}
+
+/// The three triggers of the widened `LOG_DISAGREES`: the latest certificate in use (an
+/// `Add … into WebRequest` line counts like `Set`), a count of 0, and the account ID.
+#[test]
+fn log_disagrees_on_the_certificate_in_use_the_count_and_the_account() {
+    let mut s = scenario(vec![m1(), m2()]);
+    s.log_evidence.push(logged(
+        LogEventKind::SetCertificate {
+            thumbprint: tp(&m1()),
+        },
+        1,
+    ));
+    s.log_evidence.push(logged(
+        LogEventKind::UsedCertificate {
+            thumbprint: tp(&m2()),
+        },
+        2,
+    ));
+    s.log_evidence
+        .push(logged(LogEventKind::FoundCertificates { count: 2 }, 3));
+    s.log_evidence.push(logged(
+        LogEventKind::Ids {
+            account_id: A.parse().ok(),
+            device_id: None,
+        },
+        4,
+    ));
+    assert!(
+        !evaluate(&s).has(FindingCode::LogDisagrees),
+        "the latest line in use names M2, which fallback picks"
+    );
+
+    let mut used_m1 = s.clone();
+    used_m1.log_evidence.push(logged(
+        LogEventKind::UsedCertificate {
+            thumbprint: tp(&m1()),
+        },
+        5,
+    ));
+    let tr = evaluate(&used_m1);
+    let f = tr
+        .findings
+        .iter()
+        .find(|f| f.code == FindingCode::LogDisagrees)
+        .unwrap();
+    assert!(f.message.contains(tp(&m1()).as_str()), "{}", f.message);
+    assert!(f.message.contains("device local time"), "{}", f.message);
+    assert!(!f.message.contains("UTC"), "{}", f.message);
+
+    let mut none_found = s.clone();
+    none_found
+        .log_evidence
+        .push(logged(LogEventKind::FoundCertificates { count: 0 }, 6));
+    assert!(evaluate(&none_found).has(FindingCode::LogDisagrees));
+
+    let mut other_account = s.clone();
+    other_account.log_evidence.push(logged(
+        LogEventKind::Ids {
+            account_id: "0d4f8e2a-6c1b-4a9e-8f3d-5b7c9e1a2f4b".parse().ok(),
+            device_id: None,
+        },
+        7,
+    ));
+    assert!(evaluate(&other_account).has(FindingCode::LogDisagrees));
+
+    // Nothing supplied but the log: nothing to disagree with, but the answer names M1.
+    let mut only_log = scenario(vec![]);
+    only_log.log_evidence.push(logged(
+        LogEventKind::UsedCertificate {
+            thumbprint: tp(&m1()),
+        },
+        1,
+    ));
+    only_log
+        .log_evidence
+        .push(logged(LogEventKind::FoundCertificates { count: 0 }, 2));
+    let tr = evaluate(&only_log);
+    assert!(!tr.has(FindingCode::LogDisagrees));
+    let summary = crate::report::outcome_sentence(&only_log, &tr);
+    assert!(summary.contains(tp(&m1()).as_str()), "{summary}");
+}
+
+/// The log's `Device Id is :` is a fourth value for the certificate Part 2 picks only.
+#[test]
+fn the_logged_device_id_counts_for_the_picked_certificate() {
+    let device = "5c9a3e71-1b2d-4f6a-8e0c-7d9f1a3b5c6e";
+    let other = "e0f1a2b3-c4d5-4e6f-8a9b-0c1d2e3f4a5b";
+    let mut picked = m2();
+    picked.facts.subject = format!("CN={device}");
+    let mut s = scenario(vec![m1(), picked.clone()]);
+    let ids = |d: &str| LogEventKind::Ids {
+        account_id: None,
+        device_id: d.parse().ok(),
+    };
+    s.log_evidence.push(logged(ids(device), 1));
+    assert!(!evaluate(&s).has(FindingCode::DeviceIdMismatch));
+    s.log_evidence.push(logged(ids(other), 2));
+    let tr = evaluate(&s);
+    let f = tr
+        .findings
+        .iter()
+        .find(|f| f.code == FindingCode::DeviceIdMismatch)
+        .unwrap();
+    assert_eq!(f.certs, vec![tp(&picked)]);
+    assert!(f.message.contains(other), "{}", f.message);
 }

@@ -45,6 +45,7 @@ pub fn render_markdown_with(
     write_certificates(&mut out, scenario, trace);
     write_extensions(&mut out, scenario, details);
     write_findings(&mut out, trace);
+    write_log(&mut out, scenario);
     let mermaid = render_mermaid(scenario, trace);
     let fence = fence_for(&mermaid);
     let _ = writeln!(out, "## Decision graph\n");
@@ -204,6 +205,23 @@ fn write_findings(out: &mut String, trace: &Trace) {
     let _ = writeln!(out);
 }
 
+/// A short "Agent log" list: the certificate in use and when, the agent's count, the IDs,
+/// refreshes, version (the report's own lines; times labelled device local unless UTC is known).
+fn write_log(out: &mut String, scenario: &Scenario) {
+    let Some(log) = crate::report::log::log_view(&scenario.log_evidence) else {
+        return;
+    };
+    let _ = writeln!(
+        out,
+        "## Agent log
+"
+    );
+    for line in crate::report::log::summary_lines(&log) {
+        let _ = writeln!(out, "- {}", inline(&line));
+    }
+    let _ = writeln!(out);
+}
+
 fn write_assumptions(out: &mut String, scenario: &Scenario) {
     let a = &scenario.assumptions;
     let flighted = if a.flighted_accounts.is_empty() {
@@ -300,6 +318,10 @@ mod tests {
         assert!(md.contains("| Gateway rule | `enrolled`"));
         assert!(md.contains(&format!("`{}`", samples::ACCOUNT_A)));
         assert!(!md.contains("## Input errors"));
+        assert!(
+            md.contains("## Agent log\n\n- certificate in use: "),
+            "{md}"
+        );
     }
 
     #[test]

@@ -72,6 +72,11 @@ pub struct Bundle {
     pub assumptions: BundleAssumptions,
     /// Entries that could not be read, each naming the entry.
     pub problems: Vec<String>,
+    /// How many minutes the device's clock was ahead of UTC when collected (UTC+01:00 → 60):
+    /// what turns the IME's zone-less log times into UTC.
+    pub utc_offset_minutes: Option<i64>,
+    /// The device's time zone id as Windows names it (`W. Europe Standard Time`), for display.
+    pub time_zone: Option<String>,
 }
 
 /// Reads a bundle.
@@ -113,6 +118,7 @@ pub fn read_bundle(bytes: &[u8]) -> Result<Bundle, BundleError> {
     read_registry(&root, &mut bundle);
     read_logs(&root, &mut bundle);
     read_assumptions(&root, &mut bundle);
+    read_zone(&root, &mut bundle);
     Ok(bundle)
 }
 
@@ -231,6 +237,24 @@ fn read_logs(root: &Value, bundle: &mut Bundle) {
     }
 }
 
+/// The furthest a real zone is from UTC: UTC−12:00 to UTC+14:00.
+const MAX_UTC_OFFSET_MINUTES: i64 = 14 * 60;
+
+/// `utc_offset_minutes` (a whole number within a real zone's range, else a problem and no
+/// offset: a wrong offset would put every log time in the wrong place) and `time_zone`.
+fn read_zone(root: &Value, bundle: &mut Bundle) {
+    bundle.time_zone = string(root, "time_zone");
+    match root.get("utc_offset_minutes") {
+        None | Some(Value::Null) => {}
+        Some(value) => match value.as_i64() {
+            Some(m) if m.abs() <= MAX_UTC_OFFSET_MINUTES => bundle.utc_offset_minutes = Some(m),
+            _ => bundle.problems.push(format!(
+                "utc_offset_minutes {value} is not a whole number of minutes between -840 and 840"
+            )),
+        },
+    }
+}
+
 fn read_assumptions(root: &Value, bundle: &mut Bundle) {
     let Some(a) = root.get("assumptions").filter(|v| v.is_object()) else {
         return;
@@ -316,6 +340,12 @@ pub struct BundleOut {
     pub logs: Vec<NamedLines>,
     pub ime_version: Option<String>,
     pub assumptions: serde_json::Value,
+    /// Kept from the bundle it was opened from (saved log lines already carry the zone as a
+    /// CMTrace bias, so reopening does not convert them twice).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub utc_offset_minutes: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -385,6 +415,24 @@ mod tests {
                 problems.contains(needle),
                 "{needle} missing from {problems}"
             );
+        }
+    }
+
+    #[test]
+    fn the_device_offset_and_zone_are_read_and_absurd_offsets_refused() {
+        let read = |extra: &str| {
+            read_bundle(format!("{{\"schema\":\"{BUNDLE_SCHEMA}\"{extra}}}").as_bytes()).unwrap()
+        };
+        let b = read(r#","utc_offset_minutes":-330,"time_zone":"India Standard Time""#);
+        assert_eq!(b.utc_offset_minutes, Some(-330));
+        assert_eq!(b.time_zone.as_deref(), Some("India Standard Time"));
+        assert!(b.problems.is_empty());
+        let none = read("");
+        assert_eq!((none.utc_offset_minutes, none.time_zone), (None, None));
+        for bad in ["1.5", "\"60\"", "100000", "-841"] {
+            let b = read(&format!(",\"utc_offset_minutes\":{bad}"));
+            assert_eq!(b.utc_offset_minutes, None, "{bad}");
+            assert_eq!(b.problems.len(), 1, "{bad}");
         }
     }
 

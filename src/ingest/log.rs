@@ -3,8 +3,12 @@
 //! The agent logs in CMTrace format, `<![LOG[message]LOG]!><time="HH:MM:SS.fffffff[+bias]"
 //! date="M-D-YYYY" component="…" …>`, and a record's message may span several lines. Logs are large
 //! and almost entirely irrelevant here, so this is a streaming filter: bytes are fed in chunks and
-//! only the records that name the MDM certificate are kept (`Set MdmDeviceCertificate :
-//! <THUMBPRINT>`, `Find 0 MDM certificates`), with memory bounded by the longest record kept.
+//! only the records about the MDM certificate are kept — the lines of IME 1.93 and 1.101 listed in
+//! `intune-facts.md` (`Add MdmDeviceCertificate X into WebRequest with True`, `Set
+//! MdmDeviceCertificate : X`, `Found N MDM certificates …`, `Find 0 MDM certificates`, `Account ID
+//! is : G Device Id is : G`, `Refreshed MDM device certificate, CN is CN=G, expiry is …`, `Agent
+//! version is: V`) — each with the line its record starts on and the clock as written, with
+//! memory bounded by the longest record kept.
 
 use serde::{Deserialize, Serialize};
 
@@ -14,6 +18,8 @@ use crate::utc::UtcTime;
 
 /// A record longer than this is skipped (and counted): real ones are a few hundred bytes.
 const MAX_RECORD: usize = 64 * 1024;
+/// The most fraction-of-second digits kept in `local_time` (the IME writes 7).
+const MAX_FRACTION_DIGITS: usize = 16;
 /// A kept message is cut to this many characters, the ellipsis included.
 const MAX_MESSAGE_CHARS: usize = 300;
 
@@ -42,6 +48,10 @@ pub struct LogScanner {
     /// searched once however many lines a record has (rescanning made a record of many short
     /// lines quadratic: seconds per 64 KB record, hours for a hostile 1 GB log).
     tail_searched: usize,
+    /// Line feeds seen so far, to give each record its 1-based line.
+    newlines: u64,
+    /// The line `pending` starts on.
+    pending_line: u64,
 }
 
 impl LogScanner {
@@ -54,6 +64,8 @@ impl LogScanner {
             skipping_oversized: false,
             text_start: None,
             tail_searched: 0,
+            newlines: 0,
+            pending_line: 1,
         }
     }
 
@@ -63,9 +75,16 @@ impl LogScanner {
         for &byte in chunk {
             if self.skipping_oversized {
                 if byte == b'\n' {
+                    self.newlines += 1;
                     self.skipping_oversized = false;
                 }
                 continue;
+            }
+            if self.pending.is_empty() {
+                self.pending_line = self.newlines + 1;
+            }
+            if byte == b'\n' {
+                self.newlines += 1;
             }
             if self.text_start.is_none() && !byte.is_ascii_whitespace() {
                 self.text_start = Some(self.pending.len());
@@ -110,7 +129,19 @@ impl LogScanner {
         let text = String::from_utf8_lossy(&record);
         for line in split_records(&text) {
             self.summary.records += 1;
-            if let Some(event) = parse_record(line, &self.source) {
+            // Where the record starts: the lines before it in this chunk, plus any blank lines
+            // in front of its first character.
+            let offset = (line.as_ptr() as usize).saturating_sub(text.as_ptr() as usize);
+            let lead = line.len() - line.trim_start().len();
+            let before = text
+                .get(..offset)
+                .unwrap_or("")
+                .bytes()
+                .chain(line.bytes().take(lead))
+                .filter(|b| *b == b'\n')
+                .count() as u64;
+            let start = self.pending_line + before;
+            if let Some(event) = parse_record(line, &self.source, start) {
                 self.summary.kept += 1;
                 self.events.push(event);
                 // Amortised: trim once the list is twice the cap, so memory stays bounded
@@ -192,7 +223,7 @@ fn split_records(text: &str) -> Vec<&str> {
 }
 
 /// The message and, for CMTrace records, the time.
-fn parse_record(record: &str, source: &str) -> Option<LogEvent> {
+fn parse_record(record: &str, source: &str, line: u64) -> Option<LogEvent> {
     let (message, attributes) = match record.find("<![LOG[") {
         Some(i) => {
             let body = record.get(i + 7..)?;
@@ -204,8 +235,7 @@ fn parse_record(record: &str, source: &str) -> Option<LogEvent> {
         None => (record, ""),
     };
     let kind = classify(message)?;
-    let (at, time_is_local) =
-        parse_cmtrace_time(attributes).map_or((None, true), |(t, local)| (Some(t), local));
+    let time = parse_cmtrace_time(attributes);
     let message = message.trim();
     let text: String = if message.chars().nth(MAX_MESSAGE_CHARS).is_some() {
         // Cut one character earlier to make room for the ellipsis.
@@ -216,31 +246,123 @@ fn parse_record(record: &str, source: &str) -> Option<LogEvent> {
         message.to_string()
     };
     Some(LogEvent {
-        at,
-        time_is_local,
+        at: time.as_ref().map(|t| t.at),
+        time_is_local: time.as_ref().is_none_or(|t| t.is_local),
         source: source.to_string(),
         kind,
         message: text,
+        line: Some(line),
+        local_time: time.map(|t| t.local_time),
     })
 }
 
+/// The lines the inspector reads (see `intune-facts.md`), matched loosely — by a few words in
+/// any case, never by a whole sentence, since builds reword and misspell them ("gloabally").
 fn classify(message: &str) -> Option<LogEventKind> {
-    if let Some(i) = message.find("Set MdmDeviceCertificate") {
-        let rest = message.get(i + "Set MdmDeviceCertificate".len()..)?;
+    let lower = message.to_ascii_lowercase();
+    // ASCII lower-casing keeps byte offsets, so positions found in `lower` index `message`.
+    let after = |needle: &str| {
+        lower
+            .find(needle)
+            .and_then(|i| message.get(i + needle.len()..))
+    };
+    if let Some(rest) = after("set mdmdevicecertificate") {
         let value = rest.trim_start().strip_prefix(':')?.trim();
-        let token: String = value.chars().take_while(|c| !c.is_whitespace()).collect();
-        return Thumbprint::normalize(&token)
+        return Thumbprint::normalize(first_token(value))
             .map(|thumbprint| LogEventKind::SetCertificate { thumbprint });
     }
-    message
-        .contains("Find 0 MDM certificates")
-        .then_some(LogEventKind::FoundNone)
+    if let Some(rest) = after("add mdmdevicecertificate") {
+        return Thumbprint::normalize(first_token(rest.trim_start()))
+            .map(|thumbprint| LogEventKind::UsedCertificate { thumbprint });
+    }
+    if let Some(count) = found_count(&lower) {
+        return Some(if count == 0 && lower.contains("find 0 mdm certificate") {
+            LogEventKind::FoundNone
+        } else {
+            LogEventKind::FoundCertificates { count }
+        });
+    }
+    if lower.contains("account id is") || lower.contains("device id is") {
+        let account_id = after("account id is").and_then(guid_after);
+        let device_id = after("device id is").and_then(guid_after);
+        if account_id.is_none() && device_id.is_none() {
+            return None;
+        }
+        return Some(LogEventKind::Ids {
+            account_id,
+            device_id,
+        });
+    }
+    if lower.contains("refreshed mdm device certificate") {
+        let device_id = after("cn=").and_then(guid_after);
+        // Kept as text (the device's locale), cut short: a real one is ~25 characters.
+        let expiry = after("expiry is")
+            .map(|rest| {
+                rest.trim_start_matches([' ', ':'])
+                    .trim()
+                    .chars()
+                    .take(64)
+                    .collect()
+            })
+            .unwrap_or_default();
+        return Some(LogEventKind::CertRefreshed { device_id, expiry });
+    }
+    if let Some(rest) = after("agent version is") {
+        let version = first_token(rest.trim_start_matches([' ', ':']).trim_start());
+        let looks_like = !version.is_empty()
+            && version.len() <= 32
+            && version.chars().all(|c| c.is_ascii_digit() || c == '.');
+        return looks_like.then(|| LogEventKind::AgentVersion {
+            version: version.to_string(),
+        });
+    }
+    None
 }
 
-/// `time="09:14:03.1234567+480" date="11-20-2026"`: CMTrace writes local time plus the bias in
-/// minutes (UTC = local + bias). Without a bias the time is taken as UTC and flagged as local.
-fn parse_cmtrace_time(attributes: &str) -> Option<(UtcTime, bool)> {
-    let time = attribute(attributes, "time")?;
+fn first_token(text: &str) -> &str {
+    text.split(|c: char| c.is_whitespace() || c == ',')
+        .next()
+        .unwrap_or("")
+}
+
+/// `: 5c9a3e71-…` or `CN=5c9a3e71-…,` → the GUID.
+fn guid_after(rest: &str) -> Option<crate::guid::Guid> {
+    first_token(rest.trim_start_matches([' ', ':', '\t']))
+        .trim_end_matches(['.', ';'])
+        .parse()
+        .ok()
+}
+
+/// `Found <N> MDM certificates …` / `Find 0 MDM certificates`: the number right before
+/// "mdm certificate", when the word right before the number is "found" or "find".
+fn found_count(lower: &str) -> Option<u64> {
+    let at = lower.find("mdm certificate")?;
+    let before = lower.get(..at)?.trim_end();
+    let digits_start = before
+        .rfind(|c: char| !c.is_ascii_digit())
+        .map_or(0, |i| i + 1);
+    let digits = before.get(digits_start..)?;
+    let words = before.get(..digits_start)?;
+    let words = words.trim_end();
+    if digits.is_empty() || !(words.ends_with("found") || words.ends_with("find")) {
+        return None;
+    }
+    digits.parse().ok()
+}
+
+/// A CMTrace record's time.
+struct RecordTime {
+    /// UTC when the record had a bias, else the device clock read as if UTC.
+    at: UtcTime,
+    is_local: bool,
+    /// `2025-08-04T02:56:17.2876075`: the clock as written, fraction kept.
+    local_time: String,
+}
+
+/// `time="09:14:03.1234567+480" date="11-20-2026"`: CMTrace writes local time, and some writers
+/// the bias in minutes (UTC = local + bias). The IME writes none: its time is the device's clock.
+fn parse_cmtrace_time(attributes: &str) -> Option<RecordTime> {
+    let time = attribute(attributes, "time")?.trim();
     let date = attribute(attributes, "date")?;
     let mut d = date.split('-');
     let month: u8 = d.next()?.trim().parse().ok()?;
@@ -253,12 +375,31 @@ fn parse_cmtrace_time(attributes: &str) -> Option<(UtcTime, bool)> {
     let mut c = clock.split(':');
     let hour: u8 = c.next()?.trim().parse().ok()?;
     let minute: u8 = c.next()?.trim().parse().ok()?;
-    let second: u8 = c.next()?.split('.').next()?.trim().parse().ok()?;
+    let mut seconds = c.next()?.split('.');
+    let second: u8 = seconds.next()?.trim().parse().ok()?;
+    // Real writers put 3 to 7 digits; an absurd run of them is not kept as "the clock".
+    let fraction = seconds
+        .next()
+        .filter(|f| f.len() <= MAX_FRACTION_DIGITS && f.chars().all(|c| c.is_ascii_digit()));
     let local = UtcTime::from_civil(year, month, day, hour, minute, second)?;
-    match bias {
-        Some(minutes) => Some((local.plus_seconds(minutes.saturating_mul(60)), false)),
-        None => Some((local, true)),
-    }
+    let local_time = match fraction {
+        Some(f) if !f.is_empty() => {
+            format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}.{f}")
+        }
+        _ => format!("{year:04}-{month:02}-{day:02}T{hour:02}:{minute:02}:{second:02}"),
+    };
+    Some(match bias {
+        Some(minutes) => RecordTime {
+            at: local.plus_seconds(minutes.saturating_mul(60)),
+            is_local: false,
+            local_time,
+        },
+        None => RecordTime {
+            at: local,
+            is_local: true,
+            local_time,
+        },
+    })
 }
 
 fn attribute<'a>(attributes: &'a str, name: &str) -> Option<&'a str> {
@@ -303,7 +444,7 @@ mod tests {
         );
         let thumbprint = |event: &LogEvent| match &event.kind {
             LogEventKind::SetCertificate { thumbprint } => thumbprint.as_str().to_owned(),
-            LogEventKind::FoundNone => String::new(),
+            _ => String::new(),
         };
         assert_eq!(
             thumbprint(&events[0]),
@@ -426,6 +567,127 @@ mod tests {
             events[0].message, exact,
             "exactly 300 characters are kept whole"
         );
+    }
+
+    /// Every line of the facts table, as IME 1.93 and 1.101 write them (multi-line records,
+    /// a misspelt "gloabally", a 0 count), each with its line and its clock as written.
+    #[test]
+    fn every_line_kind_of_the_facts_table() {
+        let device = "5c9a3e71-1b2d-4f6a-8e0c-7d9f1a3b5c6e";
+        let account = "b7e3c1a4-2f6d-4e8b-9a1c-3d5e7f9b1c2d";
+        let mut log = String::new();
+        log.push_str(&line(
+            "Agent version is: 1.93.102.0",
+            "02:56:10.1",
+            "8-4-2025",
+        ));
+        log.push_str(&line(
+            &format!("Add MdmDeviceCertificate {TP} into WebRequest with True"),
+            "02:56:17.2876075",
+            "8-4-2025",
+        ));
+        log.push_str(&line(
+            "Found 2 MDM certificates from Local Computer Store.",
+            "02:56:18.0000000",
+            "8-4-2025",
+        ));
+        log.push_str(&line(
+            &format!(
+                "Populating AccountId and DeviceId gloabally. Account ID is : {account} Device Id is : {device}"
+            ),
+            "02:56:19.5",
+            "8-4-2025",
+        ));
+        // A 1.101-style record whose message spans lines.
+        log.push_str(&format!(
+            "<![LOG[Refreshed MDM device certificate, CN is CN={device}, expiry is 5/05/2026 10:00:00 AM\r\n]LOG]!><time=\"02:56:20.0000000\" date=\"8-4-2025\" component=\"DeviceCertificateHelper\" context=\"\" type=\"1\" thread=\"12\" file=\"\">\r\n"
+        ));
+        log.push_str(&line(
+            &format!("[PowerShell] Set MdmDeviceCertificate : {TP}"),
+            "02:56:21.0000000",
+            "8-4-2025",
+        ));
+        log.push_str(&line(
+            "Found 0 MDM certificates from Local Computer Store.",
+            "02:56:22.0000000",
+            "8-4-2025",
+        ));
+        log.push_str(&line("Find 0 MDM certificates", "02:56:23.0", "8-4-2025"));
+        let mut scanner = LogScanner::new("IntuneManagementExtension.log");
+        for chunk in log.as_bytes().chunks(5) {
+            scanner.feed(chunk);
+        }
+        let (events, _) = scanner.finish();
+        let kinds: Vec<&str> = events.iter().map(|e| e.kind.report_name()).collect();
+        assert_eq!(
+            kinds,
+            [
+                "agent_version",
+                "cert_used",
+                "certs_found",
+                "ids",
+                "cert_refreshed",
+                "cert_set",
+                "certs_found",
+                "certs_found"
+            ]
+        );
+        let lines: Vec<u64> = events.iter().filter_map(|e| e.line).collect();
+        assert_eq!(lines, [1, 2, 3, 4, 5, 7, 8, 9]);
+        assert_eq!(
+            events[1].local_time.as_deref(),
+            Some("2025-08-04T02:56:17.2876075")
+        );
+        assert!(events.iter().all(|e| e.time_is_local && e.utc().is_none()));
+        let tp = Thumbprint::normalize(TP).unwrap();
+        assert_eq!(
+            events[1].kind,
+            LogEventKind::UsedCertificate {
+                thumbprint: tp.clone()
+            }
+        );
+        assert_eq!(events[2].kind, LogEventKind::FoundCertificates { count: 2 });
+        assert_eq!(
+            events[3].kind,
+            LogEventKind::Ids {
+                account_id: account.parse().ok(),
+                device_id: device.parse().ok()
+            }
+        );
+        assert_eq!(
+            events[4].kind,
+            LogEventKind::CertRefreshed {
+                device_id: device.parse().ok(),
+                expiry: "5/05/2026 10:00:00 AM".into()
+            }
+        );
+        assert_eq!(
+            events[5].kind,
+            LogEventKind::SetCertificate { thumbprint: tp }
+        );
+        assert_eq!(events[6].kind.found_count(), Some(0));
+        assert_eq!(events[7].kind, LogEventKind::FoundNone);
+        assert_eq!(
+            events[0].kind,
+            LogEventKind::AgentVersion {
+                version: "1.93.102.0".into()
+            }
+        );
+    }
+
+    #[test]
+    fn look_alike_lines_are_not_read_as_facts() {
+        for message in [
+            "Add MdmDeviceCertificate not-a-thumbprint into WebRequest with True",
+            "Found MDM certificates",
+            "We found that 3 MDM certificate checks ran",
+            "Account ID is : not-a-guid",
+            "Agent version is: latest",
+        ] {
+            let events = scan_lines("x.log", [message]);
+            let kinds: Vec<_> = events.iter().map(|e| e.kind.report_name()).collect();
+            assert!(events.is_empty(), "{message}: {kinds:?}");
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 mod cert_table;
 pub mod extension;
+pub mod log;
 mod summary;
 mod text;
 
@@ -52,6 +53,9 @@ pub struct Report {
     pub errors: Vec<InputError>,
     /// Per visited node: the decision and the certificates considered.
     pub steps: Vec<NodeTrace>,
+    /// What the agent logs say; null when no log was supplied.
+    #[serde(default)]
+    pub log: Option<log::LogView>,
 }
 
 /// A certificate as the report shows it.
@@ -138,6 +142,7 @@ impl Report {
             findings: trace.findings.clone(),
             errors: errors.to_vec(),
             steps: trace.nodes.clone(),
+            log: log::log_view(&scenario.log_evidence),
         }
     }
 

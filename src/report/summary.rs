@@ -56,7 +56,27 @@ pub fn outcome_sentence(scenario: &Scenario, trace: &Trace) -> String {
             "the task found no certificate the service accepts and deleted CertMetadata".to_string()
         }
     };
-    format!("{used}; {task}.")
+    let mut sentence = format!("{used}; {task}.");
+    if let Some(named) = log_names_when_no_certificate(scenario) {
+        sentence.push(' ');
+        sentence.push_str(&named);
+    }
+    sentence
+}
+
+/// With no certificate supplied there is nothing for the log to disagree with, but the log
+/// still says which certificate the device uses: the admin should export that one.
+fn log_names_when_no_certificate(scenario: &Scenario) -> Option<String> {
+    if !scenario.certificates.is_empty() {
+        return None;
+    }
+    let event = crate::scenario::log::LogFacts::of(&scenario.log_evidence).latest_used?;
+    let thumbprint = event.kind.certificate_in_use()?;
+    let when = event.when().map(|t| format!(" on {t}")).unwrap_or_default();
+    Some(format!(
+        "The agent log ({}) says the device uses certificate {thumbprint}{when}: export that certificate (LocalMachine\\My) to judge it.",
+        event.source
+    ))
 }
 
 /// "This answer holds until 2026-12-01 00:00 UTC, when M2 becomes valid." or "No change is due …".

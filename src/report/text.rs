@@ -146,6 +146,14 @@ pub fn render_text(report: &Report, style: TextStyle) -> String {
         }
     }
 
+    if let Some(log) = &report.log {
+        let _ = writeln!(out);
+        let _ = writeln!(out, "{}", s.bold("Agent log"));
+        for line in super::log::summary_lines(log) {
+            let _ = writeln!(out, "  {}", clean(&line));
+        }
+    }
+
     let mut n = 0;
     for (title, part) in [
         ("Client Cert Checker task", &report.task.path),

@@ -1,4 +1,5 @@
-//! A [`Scenario`] as the compact bytes a share link carries (format 1), and back.
+//! A [`Scenario`] as the compact bytes a share link carries (format 2; format 1 links, whose log
+//! events knew only two kinds and no line or written clock, still decode), and back.
 //!
 //! Only what the engine and the views' sentences need travels (see [`shareable`]): per certificate
 //! its thumbprint, subject, issuer, validity, store, key presence and Intune IDs; the registry
@@ -12,6 +13,7 @@
 use std::collections::BTreeMap;
 
 use crate::guid::Guid;
+use crate::scenario::log::fold_repeats;
 use crate::scenario::{
     Assumptions, CertFacts, CertMetadata, Certificate, Enrollment, GatewayRule, GatewayVerdict,
     GuidShape, GuidValue, KeyPresence, LogEvent, LogEventKind, MetadataTime, OmadmAccount,
@@ -24,7 +26,11 @@ use super::wire::{Reader, Writer};
 
 /// The first byte of the payload: the layout below. A link's `v1=` names the whole envelope
 /// (this byte, deflate, base64url); a mismatch means the link was tampered with.
-pub(crate) const FORMAT: u8 = 1;
+/// Format 2 added the agent log's other kinds (certificate used, count, IDs, refresh, version),
+/// each event's line and its clock as written.
+pub(crate) const FORMAT: u8 = 2;
+/// The first format, still decoded so that links already shared keep opening.
+const FORMAT_1: u8 = 1;
 
 /// The most of each list a link may carry: far above any real device, low enough that a crafted
 /// count is refused before anything is allocated.
@@ -72,6 +78,8 @@ pub fn shareable(scenario: &Scenario) -> Scenario {
     for event in &mut out.log_evidence {
         event.at = event.at.map(clamp);
     }
+    // A link carries the latest of each run of repeats (see `fold_repeats`).
+    out.log_evidence = fold_repeats(&out.log_evidence);
     for enrollment in &mut out.registry.enrollments {
         *enrollment = Enrollment {
             id: std::mem::take(&mut enrollment.id),
@@ -100,21 +108,19 @@ pub(crate) fn encode(scenario: &Scenario) -> Vec<u8> {
         write_certificate(&mut w, cert, base);
     }
     write_registry(&mut w, &scenario.registry, base);
-    w.count(scenario.log_evidence.len());
-    for event in &scenario.log_evidence {
-        write_option(&mut w, event.at.as_ref(), |w, t| {
-            w.i64(delta(clamp(*t), base))
-        });
-        w.bool(event.time_is_local);
-        w.str(&event.source);
-        match &event.kind {
-            LogEventKind::SetCertificate { thumbprint } => {
-                w.u8(0);
-                write_thumbprint(&mut w, thumbprint);
-            }
-            LogEventKind::FoundNone => w.u8(1),
-        }
-        w.str(&event.message);
+    // Folded as `shareable` folds: after the times are held to the calendar.
+    let clamped: Vec<LogEvent> = scenario
+        .log_evidence
+        .iter()
+        .map(|e| LogEvent {
+            at: e.at.map(clamp),
+            ..e.clone()
+        })
+        .collect();
+    let log_evidence = fold_repeats(&clamped);
+    w.count(log_evidence.len());
+    for event in &log_evidence {
+        write_log_event(&mut w, event, base);
     }
     w.into_bytes()
 }
@@ -122,7 +128,8 @@ pub(crate) fn encode(scenario: &Scenario) -> Vec<u8> {
 /// Reads a payload back; every malformed, truncated or oversized part is a specific error.
 pub(crate) fn decode(bytes: &[u8]) -> Result<Scenario, ShareError> {
     let mut r = Reader::new(bytes);
-    if r.u8("format byte")? != FORMAT {
+    let format = r.u8("format byte")?;
+    if format != FORMAT && format != FORMAT_1 {
         return Err(ShareError::Invalid {
             what: "format byte (the content does not match its v1 label)",
         });
@@ -138,30 +145,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Scenario, ShareError> {
     let n = r.count("log events", MAX_LOG_EVENTS)?;
     let mut log_evidence = Vec::with_capacity(n);
     for _ in 0..n {
-        let at = read_option(&mut r, "log time", |r| {
-            in_range(undelta(r.i64("log time")?, base), "log time")
-        })?;
-        let time_is_local = r.bool("log time zone flag")?;
-        let source = r.string("log source")?;
-        let kind = match r.u8("log event kind")? {
-            0 => LogEventKind::SetCertificate {
-                thumbprint: read_thumbprint(&mut r, "log thumbprint")?,
-            },
-            1 => LogEventKind::FoundNone,
-            _ => {
-                return Err(ShareError::Invalid {
-                    what: "log event kind",
-                });
-            }
-        };
-        let message = r.string("log message")?;
-        log_evidence.push(LogEvent {
-            at,
-            time_is_local,
-            source,
-            kind,
-            message,
-        });
+        log_evidence.push(read_log_event(&mut r, base, format)?);
     }
     r.finish()?;
     Ok(Scenario {
@@ -170,6 +154,104 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Scenario, ShareError> {
         registry,
         assumptions,
         log_evidence,
+    })
+}
+
+/// One log event: time, zone flag, source, kind (tag and payload), message, then (format 2)
+/// the line and the written clock.
+fn write_log_event(w: &mut Writer, event: &LogEvent, base: UtcTime) {
+    write_option(w, event.at.as_ref(), |w, t| w.i64(delta(clamp(*t), base)));
+    w.bool(event.time_is_local);
+    w.str(&event.source);
+    match &event.kind {
+        LogEventKind::SetCertificate { thumbprint } => {
+            w.u8(0);
+            write_thumbprint(w, thumbprint);
+        }
+        LogEventKind::FoundNone => w.u8(1),
+        LogEventKind::UsedCertificate { thumbprint } => {
+            w.u8(2);
+            write_thumbprint(w, thumbprint);
+        }
+        LogEventKind::FoundCertificates { count } => {
+            w.u8(3);
+            w.varint(*count);
+        }
+        LogEventKind::Ids {
+            account_id,
+            device_id,
+        } => {
+            w.u8(4);
+            write_option(w, account_id.as_ref(), |w, g| w.raw(&g.0));
+            write_option(w, device_id.as_ref(), |w, g| w.raw(&g.0));
+        }
+        LogEventKind::CertRefreshed { device_id, expiry } => {
+            w.u8(5);
+            write_option(w, device_id.as_ref(), |w, g| w.raw(&g.0));
+            w.str(expiry);
+        }
+        LogEventKind::AgentVersion { version } => {
+            w.u8(6);
+            w.str(version);
+        }
+    }
+    w.str(&event.message);
+    write_option(w, event.line.as_ref(), |w, n| w.varint(*n));
+    write_str_option(w, event.local_time.as_ref());
+}
+
+fn read_log_event(r: &mut Reader<'_>, base: UtcTime, format: u8) -> Result<LogEvent, ShareError> {
+    let at = read_option(r, "log time", |r| {
+        in_range(undelta(r.i64("log time")?, base), "log time")
+    })?;
+    let time_is_local = r.bool("log time zone flag")?;
+    let source = r.string("log source")?;
+    let guid = |r: &mut Reader<'_>, what| read_option(r, what, |r| Ok(Guid(r.raw(what)?)));
+    let kind = match (r.u8("log event kind")?, format) {
+        (0, _) => LogEventKind::SetCertificate {
+            thumbprint: read_thumbprint(r, "log thumbprint")?,
+        },
+        (1, _) => LogEventKind::FoundNone,
+        (2, FORMAT) => LogEventKind::UsedCertificate {
+            thumbprint: read_thumbprint(r, "log thumbprint")?,
+        },
+        (3, FORMAT) => LogEventKind::FoundCertificates {
+            count: r.varint("log certificate count")?,
+        },
+        (4, FORMAT) => LogEventKind::Ids {
+            account_id: guid(r, "log account ID")?,
+            device_id: guid(r, "log device ID")?,
+        },
+        (5, FORMAT) => LogEventKind::CertRefreshed {
+            device_id: guid(r, "log refreshed device ID")?,
+            expiry: r.string("log refreshed expiry")?,
+        },
+        (6, FORMAT) => LogEventKind::AgentVersion {
+            version: r.string("log agent version")?,
+        },
+        _ => {
+            return Err(ShareError::Invalid {
+                what: "log event kind",
+            });
+        }
+    };
+    let message = r.string("log message")?;
+    let (line, local_time) = if format == FORMAT_1 {
+        (None, None)
+    } else {
+        (
+            read_option(r, "log line", |r| r.varint("log line"))?,
+            read_str_option(r, "log local time")?,
+        )
+    };
+    Ok(LogEvent {
+        at,
+        time_is_local,
+        source,
+        kind,
+        message,
+        line,
+        local_time,
     })
 }
 
@@ -541,6 +623,90 @@ mod tests {
     use super::*;
     use crate::share::samples;
 
+    /// The payload a format-1 encoder wrote: log events without a line or a written clock,
+    /// and only the two kinds it knew.
+    fn encode_format_1(scenario: &Scenario) -> Vec<u8> {
+        let base = clamp(scenario.evaluated_at);
+        let mut w = Writer::new();
+        w.u8(FORMAT_1);
+        w.i64(base.0);
+        write_assumptions(&mut w, &scenario.assumptions);
+        w.count(scenario.certificates.len());
+        for cert in &scenario.certificates {
+            write_certificate(&mut w, cert, base);
+        }
+        write_registry(&mut w, &scenario.registry, base);
+        w.count(scenario.log_evidence.len());
+        for event in &scenario.log_evidence {
+            write_option(&mut w, event.at.as_ref(), |w, t| {
+                w.i64(delta(clamp(*t), base))
+            });
+            w.bool(event.time_is_local);
+            w.str(&event.source);
+            match &event.kind {
+                LogEventKind::SetCertificate { thumbprint } => {
+                    w.u8(0);
+                    write_thumbprint(&mut w, thumbprint);
+                }
+                _ => w.u8(1),
+            }
+            w.str(&event.message);
+        }
+        w.into_bytes()
+    }
+
+    #[test]
+    fn links_of_format_1_still_decode() {
+        let typical = samples::typical();
+        let decoded = decode(&encode_format_1(&typical)).unwrap();
+        let mut expected = shareable(&typical);
+        for event in &mut expected.log_evidence {
+            event.line = None;
+            event.local_time = None;
+        }
+        assert_eq!(decoded, expected);
+        // A format-2 payload labelled format 1 (or with bytes left over) does not decode.
+        let mut bytes = encode_format_1(&typical);
+        let mut with_new_kind = encode(&typical);
+        *with_new_kind.first_mut().unwrap() = FORMAT_1;
+        assert!(decode(&with_new_kind).is_err());
+        bytes.push(0);
+        assert!(decode(&bytes).is_err());
+    }
+
+    #[test]
+    fn every_log_kind_travels() {
+        let mut s = samples::typical();
+        let guid: Guid = "5c9a3e71-1b2d-4f6a-8e0c-7d9f1a3b5c6e".parse().unwrap();
+        let template = s.log_evidence.first().unwrap().clone();
+        for kind in [
+            LogEventKind::UsedCertificate {
+                thumbprint: Thumbprint::normalize(&"AB".repeat(20)).unwrap(),
+            },
+            LogEventKind::FoundCertificates { count: 300 },
+            LogEventKind::Ids {
+                account_id: Some(guid),
+                device_id: None,
+            },
+            LogEventKind::CertRefreshed {
+                device_id: Some(guid),
+                expiry: "5/05/2026 10:00:00 AM".into(),
+            },
+            LogEventKind::AgentVersion {
+                version: "1.101.109.0".into(),
+            },
+        ] {
+            s.log_evidence.push(LogEvent {
+                kind,
+                time_is_local: true,
+                line: Some(4711),
+                local_time: Some("2025-08-04T02:56:17.2876075".into()),
+                ..template.clone()
+            });
+        }
+        assert_eq!(decode(&encode(&s)).unwrap(), shareable(&s));
+    }
+
     #[test]
     fn a_rich_scenario_round_trips_as_its_shareable_form() {
         let original = samples::typical();
@@ -574,7 +740,7 @@ mod tests {
     #[test]
     fn unknown_tags_and_a_foreign_format_byte_are_invalid() {
         let mut bytes = encode(&samples::typical());
-        *bytes.first_mut().unwrap() = 2;
+        *bytes.first_mut().unwrap() = 3;
         assert!(matches!(decode(&bytes), Err(ShareError::Invalid { .. })));
 
         let mut w = Writer::new();

@@ -186,6 +186,8 @@ pub fn typical() -> Scenario {
                 thumbprint: tp(named),
             },
             message: format!("Set MdmDeviceCertificate : {}", tp(named)),
+            line: Some(10 + i as u64),
+            local_time: None,
         });
     }
     s

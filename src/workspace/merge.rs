@@ -75,12 +75,16 @@ impl Workspace {
             .next_back()
     }
 
-    /// Every piece of agent log evidence, in supply order.
+    /// Every piece of agent log evidence as one timeline: rotated logs of one device
+    /// (`IntuneManagementExtension-<timestamp>.log`) merge in time order whatever order they
+    /// were supplied in (supply order where some event has no time).
     pub fn log_events(&self) -> Vec<LogEvent> {
-        self.files
-            .iter()
-            .flat_map(|f| f.log_events.iter().cloned())
-            .collect()
+        crate::scenario::log::merge_in_time_order(
+            self.files
+                .iter()
+                .flat_map(|f| f.log_events.iter().cloned())
+                .collect(),
+        )
     }
 
     /// Decoded details per thumbprint, for the report and the certificate cards.

@@ -113,12 +113,18 @@ fn read_bundle_into(file: &mut LoadedFile, bytes: &[u8]) {
         file.log_events
             .extend(scan_lines(log_name, lines.iter().map(String::as_str)));
     }
+    // The IME writes the device's clock without a zone; the collector recorded the offset.
+    if let Some(offset) = bundle.utc_offset_minutes {
+        crate::scenario::log::apply_utc_offset(&mut file.log_events, offset);
+    }
     file.log_events_left_out += keep_latest(&mut file.log_events);
     file.bundle = Some(BundleInfo {
         collected_at: bundle.collected_at,
         device: bundle.device,
         ime_version: bundle.ime_version,
         assumptions: bundle.assumptions,
+        utc_offset_minutes: bundle.utc_offset_minutes,
+        time_zone: bundle.time_zone,
     });
     if !file.problems.is_empty() {
         file.status = FileStatus::Partial;
@@ -127,7 +133,7 @@ fn read_bundle_into(file: &mut LoadedFile, bytes: &[u8]) {
 
 pub(super) fn no_log_lines(name: &str) -> String {
     format!(
-        "{name}: no line names the MDM certificate (Set MdmDeviceCertificate / Find 0 MDM certificates)"
+        "{name}: no line about the MDM certificate (Add/Set MdmDeviceCertificate, Found N MDM certificates, Account ID / Device Id, Refreshed MDM device certificate, Agent version)"
     )
 }
 

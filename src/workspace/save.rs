@@ -124,6 +124,12 @@ impl Workspace {
             logs: saved_logs(&self.log_events()),
             ime_version: last_bundle.and_then(|b| b.ime_version.clone()),
             assumptions: assumptions_json(evaluated_at, assumptions),
+            // Only when no saved line is still in device local time: reopening applies the
+            // offset to such lines, and lines from a separately dropped log must not change.
+            utc_offset_minutes: last_bundle
+                .and_then(|b| b.utc_offset_minutes)
+                .filter(|_| self.log_events().iter().all(|e| !e.time_is_local)),
+            time_zone: last_bundle.and_then(|b| b.time_zone.clone()),
         };
         SavedBundle {
             bundle,
@@ -259,9 +265,11 @@ fn saved_logs(events: &[LogEvent]) -> Vec<NamedLines> {
 /// that would not read back as the same kind (cut at 300 characters before the thumbprint, or
 /// holding record markers) is replaced by the canonical wording of its kind.
 fn log_line(event: &LogEvent) -> String {
-    let time = event
-        .at
-        .and_then(|at| cmtrace_time(at, event.time_is_local));
+    let time = written_time(event).or_else(|| {
+        event
+            .at
+            .and_then(|at| cmtrace_time(at, event.time_is_local))
+    });
     let written = record(&event.message, time.as_deref());
     let reads_back = scan_lines(&event.source, [written.as_str()]);
     let same =
@@ -269,13 +277,76 @@ fn log_line(event: &LogEvent) -> String {
     if same {
         return written;
     }
-    let canonical = match &event.kind {
+    record(&canonical_message(&event.kind), time.as_deref())
+}
+
+/// The wording of each kind as the agent logs it, for a message that would not read back.
+fn canonical_message(kind: &LogEventKind) -> String {
+    match kind {
         LogEventKind::SetCertificate { thumbprint } => {
             format!("Set MdmDeviceCertificate : {thumbprint}")
         }
         LogEventKind::FoundNone => "Find 0 MDM certificates".to_string(),
+        LogEventKind::UsedCertificate { thumbprint } => {
+            format!("Add MdmDeviceCertificate {thumbprint} into WebRequest with True")
+        }
+        LogEventKind::FoundCertificates { count } => {
+            format!("Found {count} MDM certificates from Local Computer Store.")
+        }
+        LogEventKind::Ids {
+            account_id,
+            device_id,
+        } => {
+            let text = |g: &Option<crate::guid::Guid>| {
+                g.map(|g| g.to_string()).unwrap_or_else(|| "-".into())
+            };
+            format!(
+                "Populating AccountId and DeviceId globally. Account ID is : {} Device Id is : {}",
+                text(account_id),
+                text(device_id)
+            )
+        }
+        LogEventKind::CertRefreshed { device_id, expiry } => format!(
+            "Refreshed MDM device certificate, CN is CN={}, expiry is {expiry}",
+            device_id.map(|g| g.to_string()).unwrap_or_default()
+        ),
+        LogEventKind::AgentVersion { version } => format!("Agent version is: {version}"),
+    }
+}
+
+/// The clock as the device wrote it (fraction kept), with the bias that gives back `at` when
+/// the event's UTC is known: saving and reopening keeps both the written time and the zone.
+fn written_time(event: &LogEvent) -> Option<String> {
+    let local = event.local_time.as_deref()?;
+    let (date, clock) = local.split_once('T')?;
+    let mut d = date.split('-');
+    let (year, month, day): (i32, u8, u8) = (
+        d.next()?.parse().ok()?,
+        d.next()?.parse().ok()?,
+        d.next()?.parse().ok()?,
+    );
+    if !(0..=9999).contains(&year) {
+        return None;
+    }
+    let whole = clock.split('.').next()?;
+    let mut c = whole.split(':');
+    let (h, m, s): (u8, u8, u8) = (
+        c.next()?.parse().ok()?,
+        c.next()?.parse().ok()?,
+        c.next()?.parse().ok()?,
+    );
+    let naive = UtcTime::from_civil(year, month, day, h, m, s)?;
+    let bias = match (event.time_is_local, event.at) {
+        (true, Some(at)) if at == naive => String::new(),
+        (false, Some(at)) => {
+            let minutes = at.0.checked_sub(naive.0)? / 60;
+            format!("{minutes:+04}")
+        }
+        _ => return None,
     };
-    record(&canonical, time.as_deref())
+    Some(format!(
+        "time=\"{clock}{bias}\" date=\"{month}-{day}-{year:04}\""
+    ))
 }
 
 fn record(message: &str, time: Option<&str>) -> String {
@@ -535,6 +606,62 @@ mod tests {
         );
     }
 
+    /// A bundle with the device's offset and rotated raw logs, saved and reopened: the same
+    /// log events (written clocks, UTC where known, lines aside) and the zone id kept.
+    #[test]
+    fn a_saved_bundle_keeps_the_log_times_and_the_zone() {
+        let (workspace, kept) = supply(&[
+            "bundles/log-offset.json",
+            "logs/ime-1.101/IntuneManagementExtension.log",
+            "logs/ime-1.101/IntuneManagementExtension-20261124-050000.log",
+        ]);
+        let saved = workspace.to_bundle(at(), &Assumptions::default(), &kept);
+        assert_eq!(
+            saved.bundle.utc_offset_minutes, None,
+            "raw logs in local time stay local when reopened"
+        );
+        let (alone, kept_alone) = supply(&["bundles/log-offset.json"]);
+        let saved_alone = alone.to_bundle(at(), &Assumptions::default(), &kept_alone);
+        assert_eq!(saved_alone.bundle.utc_offset_minutes, Some(60));
+        let json = saved.to_json();
+        assert!(json.contains("\"time_zone\": \"W. Europe Standard Time\""));
+        let mut reopened = Workspace::new();
+        reopened.add_file("saved.json", json.as_bytes(), &[]);
+        let strip = |w: &Workspace| {
+            w.log_events()
+                .into_iter()
+                .map(|e| (e.kind.clone(), e.local_time.clone(), e.utc(), e.source))
+                .collect::<Vec<_>>()
+        };
+        let before = strip(&workspace);
+        assert!(before.len() > 500);
+        assert_eq!(strip(&reopened), before);
+    }
+
+    /// The clock as the device wrote it survives saving, with or without a known zone.
+    #[test]
+    fn saved_log_lines_keep_the_written_clock_and_the_zone() {
+        let tp = "4EE6698A33602B7703F34C369DF78921E44D4496";
+        let original = format!(
+            "<![LOG[Add MdmDeviceCertificate {tp} into WebRequest with True]LOG]!><time=\"09:49:17.2328186\" date=\"11-24-2026\" component=\"IntuneManagementExtension\" context=\"\" type=\"1\" thread=\"5\" file=\"\">"
+        );
+        let mut events = scan_lines("IntuneManagementExtension.log", [original.as_str()]);
+        let local = events.clone();
+        crate::scenario::log::apply_utc_offset(&mut events, 60);
+        for event in local.iter().chain(&events) {
+            let line = log_line(event);
+            let back = scan_lines("IntuneManagementExtension.log", [line.as_str()]);
+            assert_eq!(back.len(), 1, "{line}");
+            assert_eq!(back[0].kind, event.kind, "{line}");
+            assert_eq!(back[0].local_time, event.local_time, "{line}");
+            assert_eq!(back[0].utc(), event.utc(), "{line}");
+        }
+        assert_eq!(
+            events[0].utc().map(|t| t.to_rfc3339()).as_deref(),
+            Some("2026-11-24T08:49:17Z")
+        );
+    }
+
     #[test]
     fn log_lines_read_back_as_the_same_events() {
         let tp = Thumbprint::normalize("3A1B2C3D4E5F60718293A4B5C6D7E8F901020304").unwrap();
@@ -558,6 +685,8 @@ mod tests {
                     thumbprint: tp.clone(),
                 },
                 message,
+                line: None,
+                local_time: None,
             };
             let line = log_line(&event);
             let back = scan_lines("ClientCertCheck.log", [line.as_str()]);

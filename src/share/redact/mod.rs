@@ -313,6 +313,54 @@ fn log_event(e: &LogEvent, names: &mut Pseudonyms) -> LogEvent {
             (LogEventKind::SetCertificate { thumbprint: t }, message)
         }
         LogEventKind::FoundNone => (LogEventKind::FoundNone, "Find 0 MDM certificates".into()),
+        LogEventKind::UsedCertificate { thumbprint } => {
+            let t = names.thumbprint(thumbprint);
+            let message = format!("Add MdmDeviceCertificate {t} into WebRequest with True");
+            (LogEventKind::UsedCertificate { thumbprint: t }, message)
+        }
+        LogEventKind::FoundCertificates { count } => (
+            LogEventKind::FoundCertificates { count: *count },
+            format!("Found {count} MDM certificates from Local Computer Store."),
+        ),
+        LogEventKind::Ids {
+            account_id,
+            device_id,
+        } => {
+            let account_id = account_id.map(|g| names.guid(g));
+            let device_id = device_id.map(|g| names.guid(g));
+            let text = |g: Option<crate::guid::Guid>| g.map(|g| g.to_string()).unwrap_or_default();
+            let message = format!(
+                "Populating AccountId and DeviceId globally. Account ID is : {} Device Id is : {}",
+                text(account_id),
+                text(device_id)
+            );
+            (
+                LogEventKind::Ids {
+                    account_id,
+                    device_id,
+                },
+                message,
+            )
+        }
+        LogEventKind::CertRefreshed { device_id, expiry } => {
+            let device_id = device_id.map(|g| names.guid(g));
+            let cn = device_id.map(|g| g.to_string()).unwrap_or_default();
+            let message =
+                format!("Refreshed MDM device certificate, CN is CN={cn}, expiry is {expiry}");
+            (
+                LogEventKind::CertRefreshed {
+                    device_id,
+                    expiry: expiry.clone(),
+                },
+                message,
+            )
+        }
+        LogEventKind::AgentVersion { version } => (
+            LogEventKind::AgentVersion {
+                version: version.clone(),
+            },
+            format!("Agent version is: {version}"),
+        ),
     };
     LogEvent {
         at: e.at,
@@ -320,6 +368,8 @@ fn log_event(e: &LogEvent, names: &mut Pseudonyms) -> LogEvent {
         source: names.identity(&e.source, Kind::File),
         kind,
         message,
+        line: e.line,
+        local_time: e.local_time.clone(),
     }
 }
 
