@@ -35,7 +35,7 @@ pub fn stable_until(scenario: &Scenario, agent: &AgentTrace) -> Option<(UtcTime,
     }
 
     for cert in order::searched_mdm(scenario) {
-        let name = cert.facts.thumbprint.short();
+        let name = cert.facts.thumbprint.to_string();
         events.push((cert.facts.not_before, format!("{name} becomes valid")));
         events.push((
             cert.facts.not_after.plus_seconds(1),
@@ -48,7 +48,7 @@ pub fn stable_until(scenario: &Scenario, agent: &AgentTrace) -> Option<(UtcTime,
         .as_ref()
         .and_then(|tp| order::searched_mdm(scenario).find(|c| &c.facts.thumbprint == tp))
     {
-        let name = used.facts.thumbprint.short();
+        let name = used.facts.thumbprint.to_string();
         events.push((
             used.facts.not_after.plus_seconds(-EXPIRING_SOON_DAYS * DAY),
             format!("{name} enters its last {EXPIRING_SOON_DAYS} days"),

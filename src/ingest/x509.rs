@@ -49,6 +49,10 @@ pub struct CertDetails {
     pub standard: Vec<ExtensionView>,
     /// Everything else, as OID and hex.
     pub unknown: Vec<ExtensionView>,
+    /// SHA-256 of the DER, 64 upper-case hex digits: what newer tools show beside the SHA-1
+    /// thumbprint (empty when only facts are known, e.g. from a link).
+    #[serde(default)]
+    pub sha256: String,
 }
 
 /// One extension as a row.
@@ -244,12 +248,19 @@ fn build(der: &[u8], cert: &X509Certificate<'_>) -> DecodedCert {
         intune: lists.intune,
         standard: lists.standard,
         unknown: lists.unknown,
+        sha256: sha256_hex(der),
     };
     DecodedCert {
         der: der.to_vec(),
         facts,
         details,
     }
+}
+
+/// SHA-256 of DER bytes, upper-case hex.
+pub fn sha256_hex(der: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    intune::hex_compact(&Sha256::digest(der))
 }
 
 /// An OID in dotted form, written into one buffer. `Oid::to_id_string` makes a `String` per arc

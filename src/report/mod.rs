@@ -11,16 +11,18 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{AgentTrace, Finding, NodeTrace, TaskTrace, Trace, UninstallGuard};
+use crate::engine::{
+    AgentTrace, Assumption, Finding, NodeTrace, TaskTrace, Trace, UninstallGuard, Verdict,
+};
 use crate::ingest::InputError;
 use crate::ingest::x509::{CertDetails, ExtensionView};
 use crate::scenario::{
     Assumptions, CertMetadata, Certificate, Enrollment, GuidValue, KeyPresence, OmadmAccount,
-    Scenario, Store, Thumbprint,
+    Scenario, Store, Thumbprint, TimeBasis,
 };
 use crate::utc::{DAY, UtcTime};
 
-pub use summary::{cert_label, outcome_sentence, stable_sentence};
+pub use summary::{cert_label, outcome_sentence, stable_sentence, time_sentence};
 pub use text::{TextStyle, render_text};
 
 pub const REPORT_SCHEMA: &str = "ime-cert-inspector/report/v1";
@@ -46,6 +48,15 @@ pub struct Report {
     pub errors: Vec<InputError>,
     /// Per visited node: the decision and the certificates considered.
     pub steps: Vec<NodeTrace>,
+    /// How `evaluated_at` was chosen: `collected_at` (a bundle's), `chosen` or `now`.
+    #[serde(default)]
+    pub time_basis: TimeBasis,
+    /// `proven`, `assumed`, or `none` with what is missing.
+    #[serde(default)]
+    pub verdict: Verdict,
+    /// What was assumed for inputs nobody supplied, and the steps resting on it.
+    #[serde(default)]
+    pub assumed: Vec<Assumption>,
 }
 
 /// A certificate as the report shows it.
@@ -71,6 +82,9 @@ pub struct CertificateView {
     pub kind_note: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_provider: Option<String>,
+    /// SHA-256 of the DER (upper-case hex), where the file was read (absent for link facts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
 }
 
 /// The decoded Intune facts of a certificate.
@@ -109,7 +123,11 @@ impl Report {
             evaluated_at: trace.evaluated_at,
             stable_until: trace.stable_until,
             stable_until_reason: trace.stable_until_reason.clone(),
-            summary: outcome_sentence(scenario, trace),
+            summary: format!(
+                "{} {}",
+                outcome_sentence(scenario, trace),
+                time_sentence(trace)
+            ),
             assumptions: scenario.assumptions.clone(),
             certificates: scenario
                 .certificates
@@ -129,6 +147,9 @@ impl Report {
             findings: trace.findings.clone(),
             errors: errors.to_vec(),
             steps: trace.nodes.clone(),
+            time_basis: trace.time_basis,
+            verdict: trace.verdict.clone(),
+            assumed: trace.assumed.clone(),
         }
     }
 
@@ -203,5 +224,6 @@ fn certificate_view(
         kind: details.map(|d| d.kind.as_str().to_string()),
         kind_note: details.and_then(|d| d.kind_note.clone()),
         key_provider: cert.key_provider.clone(),
+        sha256: details.map(|d| d.sha256.clone()).filter(|s| !s.is_empty()),
     }
 }
