@@ -136,6 +136,7 @@ pub enum Shell {
     /// An elevated Command Prompt on the device.
     Cmd,
     /// An elevated PowerShell on the device.
+    #[serde(rename = "powershell")]
     PowerShell,
     /// Steps for a person (Settings, Company Portal, Intune admin center), not a command line.
     Steps,
@@ -447,5 +448,230 @@ fn re_enroll() -> FixCommand {
         label: "Re-enroll the device".to_string(),
         command: "On the device: Settings > Accounts > Access work or school > the work account > Disconnect, restart, then Connect again with the work account (Autopilot devices: an Autopilot reset from the Intune admin center).".to_string(),
         changes_device: true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::evaluate;
+    use crate::scenario::{
+        CertFacts, CertMetadata, Certificate, Enrollment, GuidShape, GuidValue, MetadataTime,
+        TimeBasis,
+    };
+    use crate::utc::UtcTime;
+
+    const ACCOUNT: &str = "b7e3c1a4-2f6d-4e8b-9a1c-3d5e7f9b1c2d";
+    const DEVICE: &str = "5c9a3e71-1b2d-4f6a-8e0c-7d9f1a3b5c6e";
+    const AT: UtcTime = UtcTime(1_795_514_400); // 2026-11-24T10:00:00Z
+
+    fn cert(name: &str, mdm: bool, from: i64, to: i64) -> Certificate {
+        let guid = |g: &str| GuidValue::Decoded {
+            guid: g.parse().unwrap(),
+            shape: GuidShape::Bare,
+        };
+        Certificate {
+            facts: CertFacts {
+                thumbprint: Thumbprint::of_der(name.as_bytes()),
+                subject: format!("CN={DEVICE}"),
+                issuer: "CN=Microsoft Intune MDM Device CA".into(),
+                serial: "01".into(),
+                not_before: UtcTime(from),
+                not_after: UtcTime(to),
+                account_id: mdm.then(|| guid(ACCOUNT)),
+                device_id: mdm.then(|| guid(DEVICE)),
+            },
+            store: Store::LocalMachineMy,
+            private_key: KeyPresence::Present,
+            sources: vec![format!("{name}.cer")],
+            key_provider: None,
+        }
+    }
+
+    fn valid(name: &str) -> Certificate {
+        cert(name, true, AT.0 - 86_400 * 100, AT.0 + 86_400 * 200)
+    }
+
+    fn with(certs: &[Certificate]) -> Scenario {
+        let mut s = Scenario::new(AT);
+        for c in certs {
+            s.add_certificate(c.clone());
+        }
+        s
+    }
+
+    #[test]
+    fn a_certificate_alone_lists_the_missing_registry_and_its_steps_say_so() {
+        let trace = evaluate(&with(&[valid("m1")]));
+        assert_eq!(trace.verdict, Verdict::Assumed);
+        let registry = trace
+            .assumed
+            .iter()
+            .find(|a| a.what == Assumed::NoRegistry)
+            .expect("no registry assumed");
+        assert!(
+            registry
+                .statement
+                .starts_with("no registry export supplied: assumed no CertMetadata")
+        );
+        assert!(registry.steps.contains(&NodeId::Freshness));
+        assert!(registry.steps.contains(&NodeId::MetadataLookup));
+        let freshness = trace.node(NodeId::Freshness).map(|n| n.decision.clone());
+        assert!(freshness.is_some_and(|d| d.starts_with("No registry export supplied")));
+        let deleted = trace
+            .node(NodeId::DeleteMetadata)
+            .map(|n| n.decision.clone());
+        assert!(deleted.is_some_and(|d| !d.contains("CertMetadata is deleted")));
+        let lookup = trace
+            .node(NodeId::MetadataLookup)
+            .map(|n| n.decision.clone());
+        assert!(lookup.is_some_and(|d| d.contains("rests on an assumption")));
+    }
+
+    #[test]
+    fn the_files_prove_the_answer_when_nothing_was_assumed() {
+        let mut s = with(&[valid("m1")]);
+        s.inputs.registry_supplied = true;
+        s.inputs.store_export = true;
+        let trace = evaluate(&s);
+        assert_eq!(trace.verdict, Verdict::Proven);
+        assert!(trace.assumed.is_empty());
+    }
+
+    #[test]
+    fn only_locked_pkcs12_files_give_no_verdict() {
+        let mut s = Scenario::new(AT);
+        s.inputs.locked_pkcs12 = vec!["m1.pfx".into()];
+        let trace = evaluate(&s);
+        assert_eq!(
+            trace.verdict,
+            Verdict::None {
+                missing: Missing::Passwords {
+                    files: vec!["m1.pfx".into()]
+                }
+            }
+        );
+        assert!(
+            !trace
+                .findings
+                .iter()
+                .any(|f| f.severity == super::super::Severity::Error)
+        );
+    }
+
+    #[test]
+    fn ca_certificates_alone_give_no_verdict_and_no_re_enrollment() {
+        let ca = cert("ca", false, AT.0 - 1_000, AT.0 + 1_000);
+        let mut s = with(&[ca.clone()]);
+        s.inputs.not_device_certs = vec![ca.facts.thumbprint.clone()];
+        let trace = evaluate(&s);
+        assert_eq!(
+            trace.verdict,
+            Verdict::None {
+                missing: Missing::MdmCertificate
+            }
+        );
+        for f in &trace.findings {
+            assert!(!f.fix.to_lowercase().contains("re-enroll"), "{f:?}");
+        }
+        assert!(!trace.has(FindingCode::NoUsableCert));
+    }
+
+    #[test]
+    fn a_leaf_without_the_oid_and_no_bundle_says_what_is_missing_not_re_enroll() {
+        let trace = evaluate(&with(&[cert("x", false, AT.0 - 1_000, AT.0 + 1_000)]));
+        assert_eq!(trace.verdict, Verdict::Assumed);
+        assert!(
+            trace
+                .assumed
+                .iter()
+                .any(|a| a.what == Assumed::NoStoreExport)
+        );
+        let fix = trace
+            .findings
+            .iter()
+            .find(|f| f.code == FindingCode::NoMdmCert)
+            .map(|f| f.fix.clone())
+            .unwrap_or_default();
+        assert!(fix.contains("export LocalMachine\\My"), "{fix}");
+        assert!(!fix.to_lowercase().contains("re-enroll"), "{fix}");
+    }
+
+    #[test]
+    fn fixes_that_change_the_device_carry_commands_with_full_thumbprints() {
+        let m0 = cert("m0", true, AT.0 - 86_400 * 400, AT.0 - 86_400);
+        let mut s = with(&[m0.clone(), valid("m1")]);
+        s.registry.cert_metadata = Some(CertMetadata {
+            subject: None,
+            thumbprint: Some(Thumbprint::of_der(b"gone")),
+            thumbprint_raw: None,
+            validated_at: MetadataTime::Readable {
+                at: UtcTime(AT.0 - 7_200),
+            },
+        });
+        let trace = evaluate(&s);
+        let expired = trace
+            .findings
+            .iter()
+            .find(|f| f.code == FindingCode::MdmCertExpired)
+            .expect("expired");
+        let tp = m0.facts.thumbprint.as_str();
+        let commands: Vec<&str> = expired
+            .commands
+            .iter()
+            .map(|c| c.command.as_str())
+            .collect();
+        assert_eq!(
+            commands,
+            [
+                format!("certutil -delstore My {tp}"),
+                format!("Remove-Item Cert:\\LocalMachine\\My\\{tp}")
+            ]
+        );
+        assert!(expired.commands.iter().all(|c| c.changes_device));
+        let stale = trace
+            .findings
+            .iter()
+            .find(|f| f.code == FindingCode::StaleMetadata)
+            .expect("stale");
+        assert_eq!(
+            stale.commands.first().map(|c| c.command.as_str()),
+            Some(
+                r#"reg delete "HKLM\SOFTWARE\Microsoft\IntuneManagementExtension\CertMetadata" /f /reg:64"#
+            )
+        );
+    }
+
+    #[test]
+    fn two_devices_replace_every_destructive_fix_and_drop_the_commands() {
+        let m0 = cert("m0", true, AT.0 - 86_400 * 400, AT.0 - 86_400);
+        let mut s = with(&[m0, valid("m1")]);
+        s.registry.enrollments.push(Enrollment {
+            id: "E".into(),
+            provider_id: Some("MS DM Server".into()),
+            dmp_cert_thumbprint: Some(Thumbprint::of_der(b"elsewhere")),
+            ent_dmid: Some("7a6b5c4d-3e2f-4109-8d7c-6b5a4f3e2d1c".into()),
+            ..Enrollment::default()
+        });
+        let trace = evaluate(&s);
+        assert!(trace.has(FindingCode::InputsFromDifferentDevices));
+        for f in &trace.findings {
+            assert!(f.commands.is_empty(), "{f:?}");
+            if changes_device(f.code) {
+                assert_eq!(f.fix, ONE_DEVICE_FIX, "{:?}", f.code);
+            }
+        }
+        let codes: Vec<FindingCode> = trace.findings.iter().map(|f| f.code).collect();
+        let mut sorted = trace.findings.clone();
+        sorted.sort_by_key(|f| (f.severity, f.code));
+        assert_eq!(codes, sorted.iter().map(|f| f.code).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn the_trace_says_how_its_time_was_chosen() {
+        let mut s = with(&[valid("m1")]);
+        s.inputs.time_basis = TimeBasis::CollectedAt;
+        assert_eq!(evaluate(&s).time_basis, TimeBasis::CollectedAt);
+        assert_eq!(evaluate(&with(&[])).time_basis, TimeBasis::Chosen);
     }
 }

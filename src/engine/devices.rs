@@ -9,11 +9,12 @@
 //! both hold a device ID (or both a host name) mean the files come from two devices, and then no
 //! fix may tell the admin to remove a certificate or re-enroll.
 //!
-//! A malformed 5.4 or a subject without a CN adds no ID; a host name and a device ID are never
+//! A malformed 5.4 or a subject CN that is not a GUID adds no ID; a host name and a device ID are never
 //! compared with each other (a bundle's `device` is a host name, the others are Intune GUIDs).
 
 use std::collections::BTreeMap;
 
+use crate::guid::Guid;
 use crate::scenario::{Scenario, Thumbprint};
 
 /// One device-naming value, typed by what it can be compared with.
@@ -81,14 +82,13 @@ impl Groups {
     }
 }
 
-/// `{5C9A…}` and `5c9a…` are one device ID.
+/// `{5C9A…}` and `5c9a…` are one device ID. Only GUIDs count: Intune device IDs are GUIDs, and a
+/// subject CN such as `DESKTOP-1234` (a Wi-Fi or VPN certificate mistaken for an MDM one, or a
+/// hand-made test certificate) names nothing comparable.
 fn device_id(text: &str) -> Option<Node> {
-    let t = text
-        .trim()
-        .trim_start_matches('{')
-        .trim_end_matches('}')
-        .to_ascii_lowercase();
-    (!t.is_empty()).then_some(Node::DeviceId(t))
+    text.parse::<Guid>()
+        .ok()
+        .map(|g| Node::DeviceId(g.to_string()))
 }
 
 /// HOOK for the agent-log work: the device IDs the supplied logs name (`Populating AccountId and
@@ -110,10 +110,8 @@ pub fn different_devices(scenario: &Scenario) -> Option<(String, Vec<Thumbprint>
         if let Some(id) = cert.facts.subject_cn().and_then(device_id) {
             groups.join(node.clone(), id);
         }
-        if let Some(guid) = cert.facts.device_id.as_ref().and_then(|v| v.guid())
-            && let Some(id) = device_id(&guid.to_string())
-        {
-            groups.join(node.clone(), id);
+        if let Some(guid) = cert.facts.device_id.as_ref().and_then(|v| v.guid()) {
+            groups.join(node.clone(), Node::DeviceId(guid.to_string()));
         }
         for bundle in &scenario.inputs.bundle_devices {
             if bundle.certs.contains(&cert.facts.thumbprint) {
@@ -191,4 +189,131 @@ pub fn different_devices(scenario: &Scenario) -> Option<(String, Vec<Thumbprint>
         ),
         certs,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{
+        BundleDevice, CertFacts, Certificate, Enrollment, GuidShape, GuidValue, KeyPresence, Store,
+    };
+    use crate::utc::UtcTime;
+
+    const D1: &str = "5c9a3e71-1b2d-4f6a-8e0c-7d9f1a3b5c6e";
+    const D2: &str = "7a6b5c4d-3e2f-4109-8d7c-6b5a4f3e2d1c";
+    const ACCOUNT: &str = "b7e3c1a4-2f6d-4e8b-9a1c-3d5e7f9b1c2d";
+
+    fn cert(name: &str, cn: &str, device: Option<&str>) -> Certificate {
+        let guid = |g: &str| GuidValue::Decoded {
+            guid: g.parse().unwrap(),
+            shape: GuidShape::Bare,
+        };
+        Certificate {
+            facts: CertFacts {
+                thumbprint: Thumbprint::of_der(name.as_bytes()),
+                subject: format!("CN={cn}"),
+                issuer: "CN=Microsoft Intune MDM Device CA".into(),
+                serial: "01".into(),
+                not_before: UtcTime(1_700_000_000),
+                not_after: UtcTime(1_900_000_000),
+                account_id: Some(guid(ACCOUNT)),
+                device_id: device.map(guid),
+            },
+            store: Store::LocalMachineMy,
+            private_key: KeyPresence::Present,
+            sources: vec![format!("{name}.cer")],
+            key_provider: None,
+        }
+    }
+
+    fn enrollment(names: &Certificate, ent_dmid: &str) -> Enrollment {
+        Enrollment {
+            id: "E1".into(),
+            provider_id: Some("MS DM Server".into()),
+            dmp_cert_thumbprint: Some(names.facts.thumbprint.clone()),
+            ent_dmid: Some(ent_dmid.into()),
+            ..Enrollment::default()
+        }
+    }
+
+    fn scenario(certs: &[Certificate]) -> Scenario {
+        let mut s = Scenario::new(UtcTime(1_800_000_000));
+        for c in certs {
+            s.add_certificate(c.clone());
+        }
+        s
+    }
+
+    #[test]
+    fn one_device_is_one_group_however_many_ids_it_carries() {
+        let m1 = cert("m1", D1, Some(D1));
+        let m2 = cert("m2", &D1.to_uppercase(), Some(D1));
+        let mut s = scenario(&[m1.clone(), m2]);
+        s.registry
+            .enrollments
+            .push(enrollment(&m1, &format!("{{{D1}}}")));
+        assert_eq!(different_devices(&s), None);
+    }
+
+    #[test]
+    fn a_certificate_links_its_own_differing_ids() {
+        // CN and 5.4 disagree: DEVICE_ID_MISMATCH's business, not two devices.
+        let m7 = cert("m7", D2, Some(D1));
+        let mut s = scenario(&[m7.clone()]);
+        s.registry.enrollments.push(enrollment(&m7, D1));
+        assert_eq!(different_devices(&s), None);
+    }
+
+    #[test]
+    fn an_enrollment_of_another_device_naming_no_supplied_certificate_is_a_second_device() {
+        let m1 = cert("m1", D1, Some(D1));
+        let other = cert("other", D2, Some(D2));
+        let mut s = scenario(&[m1.clone()]);
+        s.registry.enrollments.push(enrollment(&other, D2));
+        let (message, certs) = different_devices(&s).expect("two devices");
+        assert!(message.contains(D1) && message.contains(D2), "{message}");
+        assert_eq!(certs, vec![m1.facts.thumbprint.clone()]);
+        // The same enrollment naming a supplied certificate links the two IDs.
+        let mut linked = scenario(&[m1.clone()]);
+        linked.registry.enrollments.push(enrollment(&m1, D2));
+        assert_eq!(different_devices(&linked), None);
+    }
+
+    #[test]
+    fn certificates_of_two_devices_are_two_groups() {
+        let s = scenario(&[cert("m1", D1, Some(D1)), cert("n1", D2, Some(D2))]);
+        assert!(different_devices(&s).is_some());
+    }
+
+    #[test]
+    fn bundles_link_their_contents_and_two_hosts_are_two_devices() {
+        let m1 = cert("m1", D1, Some(D1));
+        let mut s = scenario(&[m1.clone()]);
+        // The bundle's own registry names another ID: one collector run, one device.
+        s.inputs.bundle_devices.push(BundleDevice {
+            device: "DESKTOP-1234".into(),
+            certs: vec![m1.facts.thumbprint.clone()],
+            ent_dmids: vec![D2.into()],
+        });
+        s.registry
+            .enrollments
+            .push(enrollment(&cert("x", D2, None), D2));
+        assert_eq!(different_devices(&s), None);
+        s.inputs.bundle_devices.push(BundleDevice {
+            device: "LAPTOP-9".into(),
+            ..BundleDevice::default()
+        });
+        let (message, _) = different_devices(&s).expect("two hosts");
+        assert!(message.contains("LAPTOP-9"), "{message}");
+    }
+
+    #[test]
+    fn names_that_are_not_guids_are_not_device_ids() {
+        let s = scenario(&[cert("a", "M1", None), cert("b", "DESKTOP-1234", None)]);
+        assert_eq!(different_devices(&s), None);
+        assert!(
+            log_device_ids(&s).is_empty(),
+            "the hook is empty until logs carry IDs"
+        );
+    }
 }

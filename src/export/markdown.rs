@@ -289,7 +289,11 @@ mod tests {
             "# Intune MDM certificate check: {} (2026-11-24)\n",
             samples::DEVICE
         )));
-        assert!(md.contains(&format!("**{}**", inline(&outcome_sentence(&s, &t)))));
+        assert!(md.contains(&format!(
+            "**{} {}**",
+            inline(&outcome_sentence(&s, &t)),
+            inline(&crate::report::time_sentence(&t))
+        )));
         assert!(md.contains(&inline(&stable_sentence(&t))));
         assert!(md.contains("## Certificates (5)"));
         for f in &t.findings {

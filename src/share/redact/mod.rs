@@ -162,7 +162,7 @@ fn supplied_inputs(inputs: &SuppliedInputs, names: &mut Pseudonyms) -> SuppliedI
             .bundle_devices
             .iter()
             .map(|b| BundleDevice {
-                device: names.identity(&b.device, Kind::Name),
+                device: names.identity(&b.device, Kind::Host),
                 certs: b.certs.iter().map(|t| names.thumbprint(t)).collect(),
                 ent_dmids: b
                     .ent_dmids
