@@ -562,7 +562,7 @@ mod tests {
     #[test]
     fn ca_certificates_alone_give_no_verdict_and_no_re_enrollment() {
         let ca = cert("ca", false, AT.0 - 1_000, AT.0 + 1_000);
-        let mut s = with(&[ca.clone()]);
+        let mut s = with(std::slice::from_ref(&ca));
         s.inputs.not_device_certs = vec![ca.facts.thumbprint.clone()];
         let trace = evaluate(&s);
         assert_eq!(

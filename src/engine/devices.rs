@@ -259,7 +259,7 @@ mod tests {
     fn a_certificate_links_its_own_differing_ids() {
         // CN and 5.4 disagree: DEVICE_ID_MISMATCH's business, not two devices.
         let m7 = cert("m7", D2, Some(D1));
-        let mut s = scenario(&[m7.clone()]);
+        let mut s = scenario(std::slice::from_ref(&m7));
         s.registry.enrollments.push(enrollment(&m7, D1));
         assert_eq!(different_devices(&s), None);
     }
@@ -268,13 +268,13 @@ mod tests {
     fn an_enrollment_of_another_device_naming_no_supplied_certificate_is_a_second_device() {
         let m1 = cert("m1", D1, Some(D1));
         let other = cert("other", D2, Some(D2));
-        let mut s = scenario(&[m1.clone()]);
+        let mut s = scenario(std::slice::from_ref(&m1));
         s.registry.enrollments.push(enrollment(&other, D2));
         let (message, certs) = different_devices(&s).expect("two devices");
         assert!(message.contains(D1) && message.contains(D2), "{message}");
         assert_eq!(certs, vec![m1.facts.thumbprint.clone()]);
         // The same enrollment naming a supplied certificate links the two IDs.
-        let mut linked = scenario(&[m1.clone()]);
+        let mut linked = scenario(std::slice::from_ref(&m1));
         linked.registry.enrollments.push(enrollment(&m1, D2));
         assert_eq!(different_devices(&linked), None);
     }
@@ -288,7 +288,7 @@ mod tests {
     #[test]
     fn bundles_link_their_contents_and_two_hosts_are_two_devices() {
         let m1 = cert("m1", D1, Some(D1));
-        let mut s = scenario(&[m1.clone()]);
+        let mut s = scenario(std::slice::from_ref(&m1));
         // The bundle's own registry names another ID: one collector run, one device.
         s.inputs.bundle_devices.push(BundleDevice {
             device: "DESKTOP-1234".into(),
