@@ -4,6 +4,7 @@
 use yew::prelude::*;
 
 use super::browser::focus_by_id;
+use super::claims_view::commands_view;
 use super::format::cert_anchor;
 use super::use_app;
 use crate::engine::{Finding, Severity};
@@ -85,6 +86,7 @@ fn finding_item(finding: &Finding, scenario: &Scenario) -> Html {
             <div class="finding-body">
                 <p><span class="visually-hidden">{ format!("{spoken}: ") }</span><strong>{ &finding.message }</strong></p>
                 <p class="finding-fix"><strong>{ "Fix: " }</strong>{ &finding.fix }</p>
+                { commands_view(&finding.commands) }
                 if !finding.certs.is_empty() {
                     <div class="finding-certs" aria-label="Certificates concerned">{ for links }</div>
                 }

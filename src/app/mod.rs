@@ -18,6 +18,7 @@ pub mod assumptions;
 pub mod browser;
 pub mod bundle_view;
 pub mod cert_view;
+pub mod claims_view;
 pub mod collector;
 pub mod error;
 pub mod file_card;

@@ -18,6 +18,7 @@ use super::share_link::use_share_link;
 use super::share_panel::SharePanel;
 use super::shared_banner::SharedBanner;
 use super::state::{Action, AppHandle, State};
+use super::claims_view::StickyAnswer;
 use super::summary::Summary;
 
 /// The whole app.
@@ -56,6 +57,7 @@ pub fn app() -> Html {
                     <SharedBanner />
                     <Intake compact={has_files} />
                     <Summary />
+                    <StickyAnswer />
                     if state.judgement.is_some() {
                         <Findings />
                         <GraphView />

@@ -15,12 +15,12 @@ use std::rc::Rc;
 use serde::{Deserialize, Serialize};
 use yew::prelude::*;
 
-use crate::engine::NodeId;
+use crate::engine::{NodeId, Trace};
 use crate::guid::Guid;
 use crate::ingest::pkcs12::{Pkcs12Contents, Pkcs12Error};
 use crate::ingest::reg::{RegError, RegSummary, RegistryState};
 use crate::scenario::{
-    Assumptions, GatewayRule, GatewayVerdict, KeyPresence, Scenario, Store, Thumbprint,
+    Assumptions, GatewayRule, GatewayVerdict, KeyPresence, Scenario, Store, Thumbprint, TimeBasis,
 };
 use crate::utc::UtcTime;
 use crate::workspace::{CertTarget, FileId, Judgement, SavedRegistry, Workspace, registry_texts};
@@ -79,6 +79,14 @@ pub struct State {
     /// The registry text of each file, kept for "Save scenario" (the workspace keeps facts).
     #[serde(skip)]
     pub saved_registry: Rc<BTreeMap<FileId, SavedRegistry>>,
+    /// How `evaluated_at` was chosen: the page's opening time (`now`), a bundle's collection
+    /// time, or the user's.
+    #[serde(default)]
+    pub time_basis: TimeBasis,
+    /// What the last edit changed in the answer ("was D7BD…BBFB via fallback, now 4EE6…4496 via
+    /// metadata"), shown next to the Answer; `None` when it changed nothing.
+    #[serde(skip)]
+    pub answer_change: Option<String>,
 }
 
 /// Every change the page can make.
@@ -162,6 +170,8 @@ pub enum Action {
     /// Leaves the shared view (and dismisses a link error).
     LeaveShared,
     SetRedact(bool),
+    /// Judge at a moment with how it was chosen ("As collected", "Now").
+    JudgeAt { at: UtcTime, basis: TimeBasis },
 }
 
 /// The handle components get from the context: the state and its dispatcher.
@@ -184,6 +194,8 @@ impl State {
             link_error: None,
             redact: false,
             saved_registry: Rc::default(),
+            time_basis: TimeBasis::Now,
+            answer_change: None,
         }
     }
 
@@ -271,7 +283,14 @@ impl State {
             Action::SetKey { file, index, key } => {
                 Rc::make_mut(&mut self.workspace).set_key(&CertTarget::Cert(file, index), key);
             }
-            Action::SetEvaluatedAt(at) => self.evaluated_at = at,
+            Action::SetEvaluatedAt(at) => {
+                self.evaluated_at = at;
+                self.time_basis = TimeBasis::Chosen;
+            }
+            Action::JudgeAt { at, basis } => {
+                self.evaluated_at = at;
+                self.time_basis = basis;
+            }
             Action::SetMetadataMaxAge(hours) => self.assumptions.metadata_max_age_hours = hours,
             Action::SetCacheMaxAge(hours) => {
                 self.assumptions.device_cert_cache_max_age_hours = hours;
@@ -332,26 +351,35 @@ impl State {
         self.assumptions = self
             .workspace
             .assumptions_from_bundles(self.assumptions.clone());
+        // A bundle is judged as collected unless it names its own time or the user chose one.
         if let Some(at) = self.workspace.bundle_evaluated_at() {
             self.evaluated_at = at;
+            self.time_basis = TimeBasis::Chosen;
+        } else if self.time_basis != TimeBasis::Chosen
+            && let Some(at) = self.workspace.collected_at()
+        {
+            self.evaluated_at = at;
+            self.time_basis = TimeBasis::CollectedAt;
         }
     }
 
     /// Judges the files under the current assumptions (no verdict while there are no files).
     pub fn rejudge(&mut self) {
         self.judgement = if let Some(shared) = &self.shared {
-            Some(Rc::new(self.workspace.judge_with_shared(
+            Some(Rc::new(self.workspace.judge_with_shared_at(
                 shared,
                 self.evaluated_at,
+                self.time_basis,
                 self.assumptions.clone(),
             )))
         } else if self.workspace.files().is_empty() {
             None
         } else {
-            Some(Rc::new(
-                self.workspace
-                    .judge(self.evaluated_at, self.assumptions.clone()),
-            ))
+            Some(Rc::new(self.workspace.judge_at(
+                self.evaluated_at,
+                self.time_basis,
+                self.assumptions.clone(),
+            )))
         };
     }
 
@@ -388,6 +416,17 @@ impl State {
     }
 }
 
+/// "was D7BD…BBFB via fallback, now 4EE6…4496 via metadata" when the certificate the agent uses
+/// or how it finds it changed; `None` when the answer stayed.
+pub fn answer_change(before: &Trace, after: &Trace) -> Option<String> {
+    let said = |t: &Trace| match &t.agent.cert {
+        Some(tp) => format!("{} via {}", tp.short(), t.agent.via.as_str()),
+        None => "no certificate".to_string(),
+    };
+    let (was, now) = (said(before), said(after));
+    (was != now).then(|| format!("was {was}, now {now}"))
+}
+
 /// Equal when every plain field is equal and the workspace and verdict are the very same values
 /// (they are replaced, never mutated in place, so identity is enough and cheap).
 impl PartialEq for State {
@@ -415,6 +454,8 @@ impl PartialEq for State {
             && self.link_error == other.link_error
             && self.redact == other.redact
             && Rc::ptr_eq(&self.saved_registry, &other.saved_registry)
+            && self.time_basis == other.time_basis
+            && self.answer_change == other.answer_change
     }
 }
 
@@ -425,6 +466,10 @@ impl Reducible for State {
         let mut next = (*self).clone();
         if next.apply(action) {
             next.rejudge();
+            next.answer_change = match (&self.judgement, &next.judgement) {
+                (Some(before), Some(after)) => answer_change(&before.trace, &after.trace),
+                _ => None,
+            };
         }
         Rc::new(next)
     }

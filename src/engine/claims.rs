@@ -129,6 +129,18 @@ pub struct Assumption {
     pub steps: Vec<NodeId>,
 }
 
+impl Assumption {
+    /// The stable name of the assumption (`no_registry`, …), as the JSON report tags it.
+    pub fn what_str(&self) -> &'static str {
+        match self.what {
+            Assumed::NoRegistry => "no_registry",
+            Assumed::LockedPkcs12 { .. } => "locked_pkcs12",
+            Assumed::KeyUnknown { .. } => "key_unknown",
+            Assumed::NoStoreExport => "no_store_export",
+        }
+    }
+}
+
 /// Where a fix command runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
