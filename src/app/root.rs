@@ -8,6 +8,7 @@ use yew::prelude::*;
 
 use super::assumptions::Assumptions;
 use super::browser;
+use super::claims_view::StickyAnswer;
 use super::collector::Collector;
 use super::file_list::FileList;
 use super::findings::Findings;
@@ -18,7 +19,6 @@ use super::share_link::use_share_link;
 use super::share_panel::SharePanel;
 use super::shared_banner::SharedBanner;
 use super::state::{Action, AppHandle, State};
-use super::claims_view::StickyAnswer;
 use super::summary::Summary;
 
 /// The whole app.

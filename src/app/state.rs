@@ -171,7 +171,10 @@ pub enum Action {
     LeaveShared,
     SetRedact(bool),
     /// Judge at a moment with how it was chosen ("As collected", "Now").
-    JudgeAt { at: UtcTime, basis: TimeBasis },
+    JudgeAt {
+        at: UtcTime,
+        basis: TimeBasis,
+    },
 }
 
 /// The handle components get from the context: the state and its dispatcher.

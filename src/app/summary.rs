@@ -109,7 +109,7 @@ pub fn summary() -> Html {
             </div>
             if let Some(tp) = used.clone() {
                 <p class="used-thumbprint small">{ "Thumbprint the agent uses: " }
-                    <CopyButton text={tp.clone()} what={format!("thumbprint {tp}")} /></p>
+                    <CopyButton text={tp.clone()} what={format!("the used thumbprint {tp}")} /></p>
             }
             <JudgedAt />
             if !attention.is_empty() {
