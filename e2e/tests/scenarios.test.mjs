@@ -172,7 +172,7 @@ describe('decision scenarios in the page', () => {
     const missing = p.locator('[data-code="ENROLLMENT_CERT_MISSING"]');
     await missing.waitFor();
     assert.equal(await missing.locator('.finding-certs a').count(), 0);
-    assert.match(await missing.locator('.cert-ref').first().textContent(), /^[0-9A-F]{40}$/);
+    assert.match(await missing.locator('.cert-ref [data-testid="copy-text"]').first().textContent(), /^[0-9A-F]{40}$/);
   });
 
   test('a collector bundle: its device and time on the card, its collection time one click away', async () => {

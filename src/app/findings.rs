@@ -4,7 +4,7 @@
 use yew::prelude::*;
 
 use super::browser::focus_by_id;
-use super::claims_view::commands_view;
+use super::claims_view::{CopyButton, commands_view};
 use super::format::cert_anchor;
 use super::use_app;
 use crate::engine::{Finding, Severity};
@@ -63,7 +63,9 @@ fn finding_item(finding: &Finding, scenario: &Scenario) -> Html {
         let supplied = scenario.certificates.iter().any(|c| &c.facts.thumbprint == tp);
         if !supplied {
             return html! {
-                <code class="cert-ref" title="not among the supplied certificates">{ tp.to_string() }</code>
+                <span class="cert-ref" title="not among the supplied certificates">
+                    <CopyButton text={tp.to_string()} what={format!("thumbprint {tp}")} />
+                </span>
             };
         }
         let anchor = cert_anchor(tp.as_str());
