@@ -60,7 +60,10 @@ fn finding_item(finding: &Finding, scenario: &Scenario) -> Html {
     let links = finding.certs.iter().map(|tp| {
         // A finding may name a certificate nobody supplied (an enrollment's missing one): then
         // there is no card to go to, only the thumbprint to show.
-        let supplied = scenario.certificates.iter().any(|c| &c.facts.thumbprint == tp);
+        let supplied = scenario
+            .certificates
+            .iter()
+            .any(|c| &c.facts.thumbprint == tp);
         if !supplied {
             return html! {
                 <span class="cert-ref" title="not among the supplied certificates">

@@ -637,6 +637,46 @@ mod tests {
         assert!(state.judgement.is_none(), "no files, no verdict");
     }
 
+    const SAMPLE: &[u8] = include_bytes!("../../tests/fixtures/bundles/sample.json");
+
+    fn with_sample(state: Rc<State>) -> Rc<State> {
+        state.reduce(Action::AddFile {
+            name: "sample.json".into(),
+            bytes: Rc::from(SAMPLE),
+        })
+    }
+
+    #[wasm_bindgen_test]
+    fn a_bundle_is_judged_as_collected_unless_a_time_was_chosen() {
+        let collected = with_sample(empty());
+        assert_eq!(collected.time_basis, TimeBasis::CollectedAt);
+        assert_eq!(collected.evaluated_at.to_rfc3339(), "2026-11-24T09:58:12Z");
+        let judged = collected.judgement.as_ref().map(|j| j.trace.time_basis);
+        assert_eq!(judged, Some(TimeBasis::CollectedAt));
+
+        let chosen = with_sample(empty().reduce(Action::SetEvaluatedAt(UtcTime(1_796_000_000))));
+        assert_eq!(chosen.time_basis, TimeBasis::Chosen);
+        assert_eq!(chosen.evaluated_at, UtcTime(1_796_000_000));
+    }
+
+    #[wasm_bindgen_test]
+    fn an_edit_that_changes_the_answer_says_what_changed() {
+        let before = with_sample(empty());
+        let account: Guid = "b7e3c1a4-2f6d-4e8b-9a1c-3d5e7f9b1c2d"
+            .parse()
+            .expect("a GUID");
+        let after = before.reduce(Action::AddFlighted(account));
+        assert_eq!(
+            after.answer_change.as_deref(),
+            Some("was D7BD…BBFB via fallback, now 4EE6…4496 via metadata")
+        );
+        let same = after.reduce(Action::SetRenewalWindow(41));
+        assert_eq!(
+            same.answer_change, None,
+            "an edit that keeps the answer says nothing"
+        );
+    }
+
     #[wasm_bindgen_test]
     fn the_state_serialises_without_files_or_passwords() {
         let state = empty().reduce(Action::SetRenewalWindow(41));
