@@ -444,6 +444,10 @@ pub struct Scenario {
     /// What the agent's own logs say it chose, in supply order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub log_evidence: Vec<LogEvent>,
+    /// What was supplied (and what was not): the engine says which of its steps rest on an
+    /// input nobody gave. Empty for scenarios built in code or opened from a link.
+    #[serde(default, skip_serializing_if = "SuppliedInputs::is_empty")]
+    pub inputs: SuppliedInputs,
 }
 
 impl Scenario {
@@ -454,7 +458,17 @@ impl Scenario {
             registry: RegistryFacts::default(),
             assumptions: Assumptions::default(),
             log_evidence: Vec::new(),
+            inputs: SuppliedInputs::default(),
         }
+    }
+
+    /// Whether the registry was supplied: a `.reg` export or a bundle's registry, or registry
+    /// facts that came some other way (a share link carries facts, not files).
+    pub fn registry_supplied(&self) -> bool {
+        self.inputs.registry_supplied
+            || self.registry.cert_metadata.is_some()
+            || !self.registry.enrollments.is_empty()
+            || !self.registry.omadm_accounts.is_empty()
     }
 
     /// Adds a certificate, merging it with an earlier entry of the same thumbprint and store
@@ -481,6 +495,73 @@ impl Scenario {
             }
             None => self.certificates.push(cert),
         }
+    }
+}
+
+/// How the moment a scenario is judged at was chosen (the spec's *What an answer may claim*).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeBasis {
+    /// A bundle's `collected_at`: the moment the files describe.
+    CollectedAt,
+    /// A time the user chose (`--at`, the page's time field), or the caller's own.
+    #[default]
+    Chosen,
+    /// The clock when the answer was made, with no collection time to judge at instead.
+    Now,
+}
+
+impl TimeBasis {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TimeBasis::CollectedAt => "collected_at",
+            TimeBasis::Chosen => "chosen",
+            TimeBasis::Now => "now",
+        }
+    }
+}
+
+/// A scenario bundle's device and what the bundle itself carried from it: one collector run
+/// reads one device, so a bundle links its device name to its certificates and enrollments.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BundleDevice {
+    /// The bundle's `device` (host name).
+    pub device: String,
+    /// The certificates the bundle carried.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub certs: Vec<Thumbprint>,
+    /// The `EntDMID`s of the bundle's own registry text.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ent_dmids: Vec<String>,
+}
+
+/// What the admin supplied besides the facts, so the answer can say what it did not see.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SuppliedInputs {
+    /// How `evaluated_at` was chosen.
+    #[serde(default)]
+    pub time_basis: TimeBasis,
+    /// A `.reg` export or a bundle's registry was read (even one without the keys that matter).
+    #[serde(default)]
+    pub registry_supplied: bool,
+    /// A collector bundle listed the device's stores: what is not in it is not on the device.
+    #[serde(default)]
+    pub store_export: bool,
+    /// PKCS#12 files still waiting for a password: their certificates are not in the scenario.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub locked_pkcs12: Vec<String>,
+    /// Certificates that are not the device's own: CA certificates and the Entra
+    /// (`MS-Organization-Access`) device certificate, as the ingest classified them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_device_certs: Vec<Thumbprint>,
+    /// The device of each bundle.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bundle_devices: Vec<BundleDevice>,
+}
+
+impl SuppliedInputs {
+    pub fn is_empty(&self) -> bool {
+        self == &SuppliedInputs::default()
     }
 }
 

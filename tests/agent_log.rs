@@ -237,3 +237,36 @@ fn a_share_link_of_a_real_log_is_short_and_judges_the_same() {
     assert!(back.log_evidence.len() <= 10, "{}", back.log_evidence.len());
     assert_eq!(evaluate(&back), judged.trace);
 }
+
+/// A log from another device (its `Device Id is :` names a device no supplied certificate
+/// carries) puts the inputs in two groups: `INPUTS_FROM_DIFFERENT_DEVICES`, and while it stands
+/// no fix removes a certificate or re-enrolls (decision-spec, Findings).
+#[test]
+fn a_log_from_another_device_warns_and_withholds_destructive_fixes() {
+    let r = report(&[
+        "@certs/m1.cer",
+        "@certs/m2.cer",
+        "@logs/disagree/IntuneManagementExtension.log",
+    ]);
+    let findings = r["findings"].as_array().unwrap();
+    let two = findings
+        .iter()
+        .find(|f| f["code"] == "INPUTS_FROM_DIFFERENT_DEVICES")
+        .expect("the log names another device");
+    assert!(
+        two["message"]
+            .as_str()
+            .unwrap()
+            .contains(&guid("other_device")),
+        "{two}"
+    );
+    for f in findings {
+        let fix = f["fix"].as_str().unwrap_or_default().to_lowercase();
+        assert!(
+            fix.starts_with("these files come from more than one device")
+                || !(fix.contains("re-enroll") || fix.contains("remove the certificate")),
+            "{fix}"
+        );
+        assert!(f["commands"].as_array().is_none_or(|c| c.is_empty()), "{f}");
+    }
+}

@@ -333,6 +333,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                     },
                     assumptions,
                     log_evidence,
+                    inputs: Default::default(),
                 }
             },
         )

@@ -197,7 +197,8 @@ async fn the_mounted_app_judges_a_dropped_certificate() {
         format!(
             "The agent uses certificate {} (CN=5c9a3e71-1b2d-4f6a-8e0c-7d9f1a3b5c6e), found by \
              fallback search; the task stopped because only one certificate qualified.",
-            thumbprint(M1).short()
+            // In full: the Answer is what an admin copies from (issue 14).
+            thumbprint(M1)
         )
     );
     let count = wait_for("[data-testid=graph] [data-node=count]").await;

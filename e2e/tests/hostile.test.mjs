@@ -78,7 +78,7 @@ describe('a crafted file set', () => {
 
       // The verdict is unharmed: the newest MDM certificate wins the fallback search, its
       // markup subject quoted as text in the outcome sentence.
-      assert.equal(await outcome(p), `The agent uses certificate ${short(MARKUP)} `
+      assert.equal(await outcome(p), `The agent uses certificate ${MARKUP} `
         + '(CN="<script>alert(1)</script>""&\'"), found by fallback search; '
         + 'the task stopped because the tenant is not flighted.');
       await p.locator('[data-testid="graph"] svg [data-node]').first().waitFor();

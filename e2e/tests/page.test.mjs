@@ -148,7 +148,9 @@ describe('the page', () => {
     assert.equal(report.evaluated_at, '2026-11-24T10:00:00Z');
     assert.equal(report.task.outcome, 'stopped_not_flighted');
     assert.equal(report.agent.cert, thumb('m2'));
-    assert.equal(report.summary, await outcome(p));
+    // The report's summary is the Answer's sentence and the time it is judged at (issue 14).
+    assert.equal(report.summary, `${await outcome(p)} ${(await p.textContent('[data-testid="judged-at"]')).trim()}`);
+    assert.equal(report.time_basis, 'chosen');
     assert.equal(report.certificates.length, 2);
   });
 

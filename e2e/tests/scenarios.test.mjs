@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   ACCOUNT_A, card, dropFiles, findingCodes, assertPageQuiet, nodeStates, outcome, pickFiles,
-  screenshot, setEvaluatedAt, setStore, short, start, thumb, toggleFlightChip,
+  screenshot, setEvaluatedAt, setStore, start, thumb, toggleFlightChip,
 } from './harness.mjs';
 
 const M1 = thumb('m1');
@@ -42,7 +42,7 @@ describe('decision scenarios in the page', () => {
     await pickFiles(p, 'certs/m1.cer');
     assert.equal(
       await outcome(p),
-      `The agent uses certificate ${short(M1)} (${DEVICE_CN}), found by fallback search; the task stopped because only one certificate qualified.`,
+      `The agent uses certificate ${M1} (${DEVICE_CN}), found by fallback search; the task stopped because only one certificate qualified.`,
     );
     assertStates(await nodeStates(p), {
       freshness: TAKEN, search: TAKEN, filter: TAKEN, count: TAKEN, flight: NOT, gateway: NOT,
@@ -65,7 +65,7 @@ describe('decision scenarios in the page', () => {
     await pickFiles(p, 'certs/m1.cer', 'certs/m2.cer', 'reg/enr-m1.reg');
     assert.equal(
       await outcome(p),
-      `The agent uses certificate ${short(M2)} (${DEVICE_CN}), found by fallback search; the task stopped because the tenant is not flighted.`,
+      `The agent uses certificate ${M2} (${DEVICE_CN}), found by fallback search; the task stopped because the tenant is not flighted.`,
     );
     assertStates(await nodeStates(p), {
       count: TAKEN, flight: TAKEN, gateway: NOT, delete_metadata: TAKEN, store_metadata: NOT,
@@ -80,7 +80,7 @@ describe('decision scenarios in the page', () => {
     await setStore(p, M2, 'other');
     assert.equal(
       await outcome(p),
-      `The agent uses certificate ${short(M1)} (${DEVICE_CN}), found by fallback search; the task stopped because only one certificate qualified.`,
+      `The agent uses certificate ${M1} (${DEVICE_CN}), found by fallback search; the task stopped because only one certificate qualified.`,
     );
     assertStates(await nodeStates(p), { flight: NOT, count: TAKEN });
     assert.ok(!(await findingCodes(p)).includes('USED_CERT_NOT_ENROLLED'));
@@ -94,7 +94,7 @@ describe('decision scenarios in the page', () => {
     await toggleFlightChip(p, ACCOUNT_A);
     assert.equal(
       await outcome(p),
-      `The agent uses certificate ${short(M1)} (${DEVICE_CN}), found through CertMetadata; the task selected ${short(M1)} and wrote CertMetadata.`,
+      `The agent uses certificate ${M1} (${DEVICE_CN}), found through CertMetadata; the task selected ${M1} and wrote CertMetadata.`,
     );
     assertStates(await nodeStates(p), {
       flight: TAKEN, gateway: TAKEN, store_metadata: TAKEN, delete_metadata: NOT,
@@ -109,8 +109,8 @@ describe('decision scenarios in the page', () => {
     await p.focus('[data-testid="graph"] [data-node="gateway"]');
     await p.keyboard.press('Enter');
     const detail = await p.textContent('[data-testid="node-detail"]');
-    assert.match(detail, new RegExp(short(M1)));
-    assert.match(detail, new RegExp(short(M2)));
+    assert.match(detail, new RegExp(M1));
+    assert.match(detail, new RegExp(M2));
     await screenshot(p, 'flighted-selected');
   });
 
@@ -118,7 +118,7 @@ describe('decision scenarios in the page', () => {
     const p = await page();
     await pickFiles(p, 'certs/m1.cer', 'certs/m2.cer', 'reg/enr-m1.reg', 'reg/meta-m1-2h.reg');
     assert.match(await outcome(p), /the task skipped because CertMetadata is fresh\.$/);
-    assert.match(await outcome(p), new RegExp(`^The agent uses certificate ${short(M2)}`));
+    assert.match(await outcome(p), new RegExp(`^The agent uses certificate ${M2}`));
     assertStates(await nodeStates(p), {
       freshness: TAKEN, skip: TAKEN, search: NOT, count: NOT, delete_metadata: NOT,
       store_metadata: NOT, metadata_lookup: TAKEN, fallback_search: TAKEN,
@@ -136,12 +136,13 @@ describe('decision scenarios in the page', () => {
     assert.match(await outcome(p), /tenant is not flighted/);
   });
 
-  test('no MDM certificate: the device cannot authenticate', async () => {
+  test('no MDM certificate among the files: said as what the files show, not as a device verdict', async () => {
     const p = await page();
     await pickFiles(p, 'certs/x.cer');
+    // Without the collector's bundle nothing shows what else the device holds (issue 14).
     assert.equal(
       await outcome(p),
-      'The agent finds no usable MDM certificate: the device cannot authenticate to Intune; the task stopped because no certificate qualified.',
+      'The agent finds no usable MDM certificate among the files given (nothing shows what else the device holds); the task stopped because no certificate qualified.',
     );
     const codes = await findingCodes(p);
     assert.ok(codes.includes('NO_MDM_CERT'), codes.join());
@@ -155,13 +156,13 @@ describe('decision scenarios in the page', () => {
     const bad = card(p, 'random.bin');
     assert.match(await bad.locator('[data-testid="file-status"]').textContent(), /not read/);
     assert.match(await bad.locator('[data-testid="file-error"]').textContent(), /random\.bin/);
-    assert.match(await outcome(p), new RegExp(`^The agent uses certificate ${short(M1)}`));
+    assert.match(await outcome(p), new RegExp(`^The agent uses certificate ${M1}`));
     // The answer lists the file that needs attention.
     assert.match(await p.textContent('#answer'), /random\.bin could not be read/);
     // Removing it leaves the verdict unchanged.
     await bad.getByRole('button', { name: 'Remove random.bin' }).click();
     assert.equal(await card(p, 'random.bin').count(), 0);
-    assert.match(await outcome(p), new RegExp(short(M1)));
+    assert.match(await outcome(p), new RegExp(M1));
     await screenshot(p, 'bad-file-removed');
   });
 
@@ -171,7 +172,7 @@ describe('decision scenarios in the page', () => {
     const missing = p.locator('[data-code="ENROLLMENT_CERT_MISSING"]');
     await missing.waitFor();
     assert.equal(await missing.locator('.finding-certs a').count(), 0);
-    assert.match(await missing.locator('.cert-ref').first().textContent(), /^[0-9A-F]{40}$/);
+    assert.match(await missing.locator('.cert-ref [data-testid="copy-text"]').first().textContent(), /^[0-9A-F]{40}$/);
   });
 
   test('a collector bundle: its device and time on the card, its collection time one click away', async () => {
@@ -235,7 +236,7 @@ describe('decision scenarios in the page', () => {
     // Focus moved to the opened card, not lost on the page.
     assert.equal(await p.evaluate(() => document.activeElement?.dataset.fileName), 'm1-aes256.pfx');
     assert.equal(await pfx.locator(`section.cert[data-thumbprint="${M1}"] [data-testid="key"]`).inputValue(), 'present');
-    assert.match(await outcome(p), new RegExp(`^The agent uses certificate ${short(M1)}`));
+    assert.match(await outcome(p), new RegExp(`^The agent uses certificate ${M1}`));
     // The password went nowhere: not in the URL, not in the page.
     assert.ok(!p.url().includes(MANIFEST_PFX_PASSWORD));
     assert.ok(!(await p.content()).includes(MANIFEST_PFX_PASSWORD));

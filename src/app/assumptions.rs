@@ -12,7 +12,7 @@ use super::number_field::NumberField;
 use super::overrides::Overrides;
 use super::state::Action;
 use super::use_app;
-use crate::scenario::GatewayRule;
+use crate::scenario::{GatewayRule, TimeBasis};
 
 #[function_component(Assumptions)]
 pub fn assumptions() -> Html {
@@ -37,7 +37,12 @@ pub fn assumptions() -> Html {
     };
     let set_now = {
         let app = app.clone();
-        Callback::from(move |_: MouseEvent| app.dispatch(Action::SetEvaluatedAt(browser::now())))
+        Callback::from(move |_: MouseEvent| {
+            app.dispatch(Action::JudgeAt {
+                at: browser::now(),
+                basis: TimeBasis::Now,
+            })
+        })
     };
     // A bundle's collection time is the natural moment to judge it at: offer it.
     let collected = app
@@ -46,8 +51,12 @@ pub fn assumptions() -> Html {
         .filter(|t| *t != app.evaluated_at)
         .map(|t| {
             let app = app.clone();
-            let use_it =
-                Callback::from(move |_: MouseEvent| app.dispatch(Action::SetEvaluatedAt(t)));
+            let use_it = Callback::from(move |_: MouseEvent| {
+                app.dispatch(Action::JudgeAt {
+                    at: t,
+                    basis: TimeBasis::CollectedAt,
+                })
+            });
             html! {
                 <button type="button" onclick={use_it} data-testid="use-collected-at">
                     { format!("Collection time ({})", t.human()) }
@@ -79,7 +88,7 @@ pub fn assumptions() -> Html {
                 </div>
                 <span class="hint" id="evaluated-at-hint">
                     { "Judged at " }<span class="time-echo" data-testid="evaluated-at-utc">{ app.evaluated_at.to_rfc3339() }</span>
-                    { ". The field reads as UTC, whatever your time zone; default: when you opened the page." }
+                    { ". The field reads as UTC, whatever your time zone; default: a bundle's collection time, else when you opened the page." }
                 </span>
             </div>
             <NumberField id="metadata-max-age" label="CertMetadata max age" unit="hours"

@@ -8,6 +8,7 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::browser::copy_text;
+use super::claims_view::CopyButton;
 use super::format::{
     KEY_CHOICES, STORE_CHOICES, cert_anchor, key_value, store_value, validity_badge,
 };
@@ -149,6 +150,12 @@ pub fn cert_view(props: &CertViewProps) -> Html {
                     <button type="button" class="small-button" onclick={copy}
                         aria-label={format!("Copy thumbprint {thumbprint}")}>{ "Copy" }</button>
                 </dd>
+                if !details.sha256.is_empty() {
+                    <dt>{ "SHA-256" }</dt>
+                    <dd class="thumb" data-testid="sha256">
+                        <CopyButton text={details.sha256.clone()} what={"the SHA-256 fingerprint"} />
+                    </dd>
+                }
                 if let Some(name) = &cert.friendly_name {
                     <dt>{ "Friendly name" }</dt><dd>{ untrusted(name) }</dd>
                 }

@@ -5,6 +5,7 @@ use yew::prelude::*;
 
 use super::browser::focus_by_id;
 use super::cert_table::cert_link_target;
+use super::claims_view::{CopyButton, commands_view};
 use super::use_app;
 use crate::engine::{Finding, Severity};
 use crate::report::cert_label;
@@ -61,10 +62,15 @@ fn finding_item(finding: &Finding, scenario: &Scenario, workspace: &Workspace) -
         // A finding may name a certificate nobody supplied (an enrollment's missing one): then
         // there is nothing to go to, only the thumbprint to show. A supplied one has a row in
         // the certificate table, and a card when a file (not a share link) brought it.
-        let supplied = scenario.certificates.iter().any(|c| &c.facts.thumbprint == tp);
+        let supplied = scenario
+            .certificates
+            .iter()
+            .any(|c| &c.facts.thumbprint == tp);
         if !supplied {
             return html! {
-                <code class="cert-ref" title="not among the supplied certificates">{ tp.to_string() }</code>
+                <span class="cert-ref" title="not among the supplied certificates">
+                    <CopyButton text={tp.to_string()} what={format!("thumbprint {tp}")} />
+                </span>
             };
         }
         let anchor = cert_link_target(workspace, tp);
@@ -87,6 +93,7 @@ fn finding_item(finding: &Finding, scenario: &Scenario, workspace: &Workspace) -
             <div class="finding-body">
                 <p><span class="visually-hidden">{ format!("{spoken}: ") }</span><strong>{ &finding.message }</strong></p>
                 <p class="finding-fix"><strong>{ "Fix: " }</strong>{ &finding.fix }</p>
+                { commands_view(&finding.commands) }
                 if !finding.certs.is_empty() {
                     <div class="finding-certs" aria-label="Certificates concerned">{ for links }</div>
                 }

@@ -19,6 +19,7 @@ pub mod browser;
 pub mod bundle_view;
 pub mod cert_table;
 pub mod cert_view;
+pub mod claims_view;
 pub mod collector;
 pub mod error;
 pub mod file_card;

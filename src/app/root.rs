@@ -9,6 +9,7 @@ use yew::prelude::*;
 use super::assumptions::Assumptions;
 use super::browser;
 use super::cert_table::CertTable;
+use super::claims_view::StickyAnswer;
 use super::collector::Collector;
 use super::file_list::FileList;
 use super::findings::Findings;
@@ -58,6 +59,7 @@ pub fn app() -> Html {
                     <SharedBanner />
                     <Intake compact={has_files} />
                     <Summary />
+                    <StickyAnswer />
                     if state.judgement.is_some() {
                         <Findings />
                         <LogPanel />

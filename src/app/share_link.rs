@@ -38,6 +38,7 @@ impl State {
                 self.unlocking.clear();
                 self.selected_node = None;
                 self.evaluated_at = scenario.evaluated_at;
+                self.time_basis = crate::scenario::TimeBasis::Chosen;
                 self.assumptions = scenario.assumptions.clone();
                 self.shared = Some(Rc::new(scenario));
                 self.link_error = None;

@@ -15,12 +15,12 @@ use std::rc::Rc;
 use serde::{Deserialize, Serialize};
 use yew::prelude::*;
 
-use crate::engine::NodeId;
+use crate::engine::{NodeId, Trace};
 use crate::guid::Guid;
 use crate::ingest::pkcs12::{Pkcs12Contents, Pkcs12Error};
 use crate::ingest::reg::{RegError, RegSummary, RegistryState};
 use crate::scenario::{
-    Assumptions, GatewayRule, GatewayVerdict, KeyPresence, Scenario, Store, Thumbprint,
+    Assumptions, GatewayRule, GatewayVerdict, KeyPresence, Scenario, Store, Thumbprint, TimeBasis,
 };
 use crate::utc::UtcTime;
 use crate::workspace::{CertTarget, FileId, Judgement, SavedRegistry, Workspace, registry_texts};
@@ -79,6 +79,14 @@ pub struct State {
     /// The registry text of each file, kept for "Save scenario" (the workspace keeps facts).
     #[serde(skip)]
     pub saved_registry: Rc<BTreeMap<FileId, SavedRegistry>>,
+    /// How `evaluated_at` was chosen: the page's opening time (`now`), a bundle's collection
+    /// time, or the user's.
+    #[serde(default)]
+    pub time_basis: TimeBasis,
+    /// What the last edit changed in the answer ("was D7BD…BBFB via fallback, now 4EE6…4496 via
+    /// metadata"), shown next to the Answer; `None` when it changed nothing.
+    #[serde(skip)]
+    pub answer_change: Option<String>,
 }
 
 /// Every change the page can make.
@@ -162,6 +170,11 @@ pub enum Action {
     /// Leaves the shared view (and dismisses a link error).
     LeaveShared,
     SetRedact(bool),
+    /// Judge at a moment with how it was chosen ("As collected", "Now").
+    JudgeAt {
+        at: UtcTime,
+        basis: TimeBasis,
+    },
 }
 
 /// The handle components get from the context: the state and its dispatcher.
@@ -184,6 +197,8 @@ impl State {
             link_error: None,
             redact: false,
             saved_registry: Rc::default(),
+            time_basis: TimeBasis::Now,
+            answer_change: None,
         }
     }
 
@@ -271,7 +286,14 @@ impl State {
             Action::SetKey { file, index, key } => {
                 Rc::make_mut(&mut self.workspace).set_key(&CertTarget::Cert(file, index), key);
             }
-            Action::SetEvaluatedAt(at) => self.evaluated_at = at,
+            Action::SetEvaluatedAt(at) => {
+                self.evaluated_at = at;
+                self.time_basis = TimeBasis::Chosen;
+            }
+            Action::JudgeAt { at, basis } => {
+                self.evaluated_at = at;
+                self.time_basis = basis;
+            }
             Action::SetMetadataMaxAge(hours) => self.assumptions.metadata_max_age_hours = hours,
             Action::SetCacheMaxAge(hours) => {
                 self.assumptions.device_cert_cache_max_age_hours = hours;
@@ -332,26 +354,35 @@ impl State {
         self.assumptions = self
             .workspace
             .assumptions_from_bundles(self.assumptions.clone());
+        // A bundle is judged as collected unless it names its own time or the user chose one.
         if let Some(at) = self.workspace.bundle_evaluated_at() {
             self.evaluated_at = at;
+            self.time_basis = TimeBasis::Chosen;
+        } else if self.time_basis != TimeBasis::Chosen
+            && let Some(at) = self.workspace.collected_at()
+        {
+            self.evaluated_at = at;
+            self.time_basis = TimeBasis::CollectedAt;
         }
     }
 
     /// Judges the files under the current assumptions (no verdict while there are no files).
     pub fn rejudge(&mut self) {
         self.judgement = if let Some(shared) = &self.shared {
-            Some(Rc::new(self.workspace.judge_with_shared(
+            Some(Rc::new(self.workspace.judge_with_shared_at(
                 shared,
                 self.evaluated_at,
+                self.time_basis,
                 self.assumptions.clone(),
             )))
         } else if self.workspace.files().is_empty() {
             None
         } else {
-            Some(Rc::new(
-                self.workspace
-                    .judge(self.evaluated_at, self.assumptions.clone()),
-            ))
+            Some(Rc::new(self.workspace.judge_at(
+                self.evaluated_at,
+                self.time_basis,
+                self.assumptions.clone(),
+            )))
         };
     }
 
@@ -388,6 +419,17 @@ impl State {
     }
 }
 
+/// "was D7BD…BBFB via fallback, now 4EE6…4496 via metadata" when the certificate the agent uses
+/// or how it finds it changed; `None` when the answer stayed.
+pub fn answer_change(before: &Trace, after: &Trace) -> Option<String> {
+    let said = |t: &Trace| match &t.agent.cert {
+        Some(tp) => format!("{} via {}", tp.short(), t.agent.via.as_str()),
+        None => "no certificate".to_string(),
+    };
+    let (was, now) = (said(before), said(after));
+    (was != now).then(|| format!("was {was}, now {now}"))
+}
+
 /// Equal when every plain field is equal and the workspace and verdict are the very same values
 /// (they are replaced, never mutated in place, so identity is enough and cheap).
 impl PartialEq for State {
@@ -415,6 +457,8 @@ impl PartialEq for State {
             && self.link_error == other.link_error
             && self.redact == other.redact
             && Rc::ptr_eq(&self.saved_registry, &other.saved_registry)
+            && self.time_basis == other.time_basis
+            && self.answer_change == other.answer_change
     }
 }
 
@@ -425,6 +469,10 @@ impl Reducible for State {
         let mut next = (*self).clone();
         if next.apply(action) {
             next.rejudge();
+            next.answer_change = match (&self.judgement, &next.judgement) {
+                (Some(before), Some(after)) => answer_change(&before.trace, &after.trace),
+                _ => None,
+            };
         }
         Rc::new(next)
     }
@@ -587,6 +635,46 @@ mod tests {
         );
         assert_eq!(a.gateway, GatewayRule::Any);
         assert!(state.judgement.is_none(), "no files, no verdict");
+    }
+
+    const SAMPLE: &[u8] = include_bytes!("../../tests/fixtures/bundles/sample.json");
+
+    fn with_sample(state: Rc<State>) -> Rc<State> {
+        state.reduce(Action::AddFile {
+            name: "sample.json".into(),
+            bytes: Rc::from(SAMPLE),
+        })
+    }
+
+    #[wasm_bindgen_test]
+    fn a_bundle_is_judged_as_collected_unless_a_time_was_chosen() {
+        let collected = with_sample(empty());
+        assert_eq!(collected.time_basis, TimeBasis::CollectedAt);
+        assert_eq!(collected.evaluated_at.to_rfc3339(), "2026-11-24T09:58:12Z");
+        let judged = collected.judgement.as_ref().map(|j| j.trace.time_basis);
+        assert_eq!(judged, Some(TimeBasis::CollectedAt));
+
+        let chosen = with_sample(empty().reduce(Action::SetEvaluatedAt(UtcTime(1_796_000_000))));
+        assert_eq!(chosen.time_basis, TimeBasis::Chosen);
+        assert_eq!(chosen.evaluated_at, UtcTime(1_796_000_000));
+    }
+
+    #[wasm_bindgen_test]
+    fn an_edit_that_changes_the_answer_says_what_changed() {
+        let before = with_sample(empty());
+        let account: Guid = "b7e3c1a4-2f6d-4e8b-9a1c-3d5e7f9b1c2d"
+            .parse()
+            .expect("a GUID");
+        let after = before.reduce(Action::AddFlighted(account));
+        assert_eq!(
+            after.answer_change.as_deref(),
+            Some("was D7BD…BBFB via fallback, now 4EE6…4496 via metadata")
+        );
+        let same = after.reduce(Action::SetRenewalWindow(41));
+        assert_eq!(
+            same.answer_change, None,
+            "an edit that keeps the answer says nothing"
+        );
     }
 
     #[wasm_bindgen_test]

@@ -5,6 +5,7 @@
 use yew::prelude::*;
 
 use super::browser::{download_text, focus_by_id};
+use super::claims_view::{AnswerClaims, CopyButton, JudgedAt};
 use super::format::report_file_name;
 use super::state::Action;
 use super::untrusted::untrusted;
@@ -23,7 +24,10 @@ pub fn summary() -> Html {
 
     let (sentence, holds, tone) = match &judgement {
         Some(j) => {
-            let tone = if j.trace.agent.cert.is_none() {
+            // Red only for what the files prove: no verdict is not "cannot authenticate".
+            let tone = if j.trace.verdict.is_none() {
+                "tone-none"
+            } else if j.trace.agent.cert.is_none() {
                 "tone-error"
             } else if j.trace.findings.iter().any(|f| f.severity == Severity::Error) {
                 "tone-warning"
@@ -42,6 +46,11 @@ pub fn summary() -> Html {
             "tone-none",
         ),
     };
+
+    let used = judgement
+        .as_ref()
+        .and_then(|j| j.trace.agent.cert.as_ref())
+        .map(|tp| tp.to_string());
 
     let attention: Vec<Html> = app
         .workspace
@@ -96,7 +105,13 @@ pub fn summary() -> Html {
                 if !holds.is_empty() {
                     <p class="holds" data-testid="holds">{ holds }</p>
                 }
+                <AnswerClaims />
             </div>
+            if let Some(tp) = used.clone() {
+                <p class="used-thumbprint small">{ "Thumbprint the agent uses: " }
+                    <CopyButton text={tp.clone()} what={format!("the used thumbprint {tp}")} /></p>
+            }
+            <JudgedAt />
             if !attention.is_empty() {
                 <div class="attention">
                     <p class="small"><strong>{ "Files that need attention:" }</strong></p>

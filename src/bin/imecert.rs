@@ -44,7 +44,8 @@ mod cli {
         #[arg(required = true, value_name = "INPUT")]
         inputs: Vec<PathBuf>,
 
-        /// The moment to judge (RFC 3339, e.g. 2026-11-24T10:00:00Z). Default: now.
+        /// The moment to judge (RFC 3339, e.g. 2026-11-24T10:00:00Z). Default: the time a bundle
+        /// asks for, else its collection time, else now.
         #[arg(long, value_name = "RFC3339", value_parser = parse_time)]
         at: Option<UtcTime>,
 
@@ -275,11 +276,8 @@ mod cli {
                 .insert(tp.clone(), GatewayVerdict::Reject);
         }
 
-        let at = args
-            .at
-            .or(workspace.bundle_evaluated_at())
-            .unwrap_or_else(now);
-        let judgement = workspace.judge(at, assumptions);
+        let (at, basis) = workspace.judging_time(args.at, now());
+        let judgement = workspace.judge_at(at, basis, assumptions);
         let judgement = match args.redact {
             true => redact_judgement(&judgement),
             false => judgement,

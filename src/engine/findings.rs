@@ -56,6 +56,7 @@ impl Findings {
                 message,
                 fix: fix_for(code).to_string(),
                 certs,
+                commands: Vec::new(),
             })
             .collect();
         list.sort_by_key(|f| (f.severity, f.code));
@@ -211,10 +212,10 @@ pub fn compute(scenario: &Scenario, agent: &AgentTrace) -> Vec<Finding> {
             FindingCode::UsedCertNotEnrolled,
             format!(
                 "The agent uses {}, but the enrollment names {}.",
-                cert.facts.thumbprint.short(),
+                cert.facts.thumbprint,
                 enrolled
                     .iter()
-                    .map(|t| t.short())
+                    .map(|t| t.to_string())
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
@@ -232,7 +233,7 @@ pub fn compute(scenario: &Scenario, agent: &AgentTrace) -> Vec<Finding> {
                             FindingCode::StaleMetadata,
                             format!(
                                 "CertMetadata names {}, which no supplied store certificate has.",
-                                tp.short()
+                                tp
                             ),
                             vec![tp.clone()],
                         ),
@@ -240,7 +241,7 @@ pub fn compute(scenario: &Scenario, agent: &AgentTrace) -> Vec<Finding> {
                             FindingCode::StaleMetadata,
                             format!(
                                 "CertMetadata names {}, which expired on {}.",
-                                tp.short(),
+                                tp,
                                 c.facts.not_after.human()
                             ),
                             vec![tp.clone()],
@@ -337,9 +338,7 @@ fn registry_cross_checks(
             {
                 mismatch_text.push(format!(
                     "enrollment {} names {}, its OMA-DM account references {}",
-                    enrollment.id,
-                    tp.short(),
-                    reference.short()
+                    enrollment.id, tp, reference
                 ));
                 mismatched.push(tp.clone());
                 mismatched.push(reference);
@@ -352,7 +351,7 @@ fn registry_cross_checks(
     if !missing.is_empty() {
         let list = missing
             .iter()
-            .map(Thumbprint::short)
+            .map(Thumbprint::to_string)
             .collect::<Vec<_>>()
             .join(", ");
         out.raise(
@@ -519,7 +518,7 @@ fn device_id_check(
             concerned.push(cert.facts.thumbprint.clone());
             details.push(format!(
                 "{}: {}",
-                cert.facts.thumbprint.short(),
+                cert.facts.thumbprint,
                 ids.iter()
                     .map(|(k, v)| format!("{k} {v}"))
                     .collect::<Vec<_>>()
@@ -603,6 +602,7 @@ pub fn fix_for(code: FindingCode) -> &'static str {
         RenewalError => {
             "Look up the error code (e.g. 0x80072EE7 is a name-resolution failure), fix connectivity or the enrollment, then trigger a sync."
         }
+        InputsFromDifferentDevices => super::claims::ONE_DEVICE_FIX,
         LogDisagrees => {
             "The device did something else than the simulation predicts: check the assumptions (flighted tenants, gateway rule, key presence) and collect fresh data."
         }

@@ -56,7 +56,7 @@ pub fn stable_until(scenario: &Scenario, agent: &AgentTrace) -> Option<(UtcTime,
     };
     let timed = in_stores().filter(|c| c.facts.is_mdm() || Some(&c.facts.thumbprint) == named);
     for cert in timed {
-        let name = cert.facts.thumbprint.short();
+        let name = cert.facts.thumbprint.to_string();
         events.push((cert.facts.not_before, format!("{name} becomes valid")));
         events.push((
             cert.facts.not_after.plus_seconds(1),
@@ -71,7 +71,7 @@ pub fn stable_until(scenario: &Scenario, agent: &AgentTrace) -> Option<(UtcTime,
         .as_ref()
         .and_then(|tp| in_stores().find(|c| &c.facts.thumbprint == tp))
     {
-        let name = used.facts.thumbprint.short();
+        let name = used.facts.thumbprint.to_string();
         events.push((
             used.facts.not_after.plus_seconds(-EXPIRING_SOON_DAYS * DAY),
             format!("{name} enters its last {EXPIRING_SOON_DAYS} days"),

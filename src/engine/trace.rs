@@ -7,7 +7,9 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::guid::Guid;
-use crate::scenario::Thumbprint;
+use crate::scenario::{Thumbprint, TimeBasis};
+
+pub use super::claims::{Assumed, Assumption, FixCommand, Missing, Shell, Verdict};
 use crate::utc::UtcTime;
 
 /// The nodes of the decision graph. The ids are fixed by the spec: the UI, the exports and the
@@ -323,10 +325,11 @@ pub enum FindingCode {
     MdmCertRenewalDue,
     RenewalError,
     LogDisagrees,
+    InputsFromDifferentDevices,
 }
 
 impl FindingCode {
-    pub const ALL: [FindingCode; 22] = [
+    pub const ALL: [FindingCode; 23] = [
         FindingCode::NoCertificates,
         FindingCode::NoMdmCert,
         FindingCode::NoUsableCert,
@@ -349,6 +352,7 @@ impl FindingCode {
         FindingCode::MdmCertRenewalDue,
         FindingCode::RenewalError,
         FindingCode::LogDisagrees,
+        FindingCode::InputsFromDifferentDevices,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -375,6 +379,7 @@ impl FindingCode {
             FindingCode::MdmCertRenewalDue => "MDM_CERT_RENEWAL_DUE",
             FindingCode::RenewalError => "RENEWAL_ERROR",
             FindingCode::LogDisagrees => "LOG_DISAGREES",
+            FindingCode::InputsFromDifferentDevices => "INPUTS_FROM_DIFFERENT_DEVICES",
         }
     }
 
@@ -398,7 +403,8 @@ impl FindingCode {
             | CertReferenceUserStore
             | DeviceIdMismatch
             | RenewalError
-            | LogDisagrees => Severity::Warning,
+            | LogDisagrees
+            | InputsFromDifferentDevices => Severity::Warning,
             NoCertificates | PrivateKeyUnknown | CertInUserStore | MdmCertRenewalDue => {
                 Severity::Info
             }
@@ -420,6 +426,10 @@ pub struct Finding {
     pub message: String,
     pub fix: String,
     pub certs: Vec<Thumbprint>,
+    /// The fix as commands an admin can run on the device, where one exists. Never present while
+    /// `INPUTS_FROM_DIFFERENT_DEVICES` stands (the files may not describe one device).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub commands: Vec<FixCommand>,
 }
 
 /// The whole verdict on a scenario.
@@ -437,6 +447,15 @@ pub struct Trace {
     pub stable_until: Option<UtcTime>,
     /// Why `stable_until` is what it is ("M1 expires").
     pub stable_until_reason: Option<String>,
+    /// How `evaluated_at` was chosen (a bundle's collection time, the user's, or now).
+    #[serde(default)]
+    pub time_basis: TimeBasis,
+    /// Whether the files prove the answer, it rests on assumptions, or there is none yet.
+    #[serde(default)]
+    pub verdict: Verdict,
+    /// What was assumed for inputs nobody supplied, with the steps that rest on it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub assumed: Vec<Assumption>,
 }
 
 impl Trace {

@@ -39,8 +39,20 @@ pub fn render_markdown_with(
         inline(&about),
         scenario.evaluated_at.date_string()
     );
-    let _ = writeln!(out, "**{}**\n", inline(&outcome_sentence(scenario, trace)));
+    let _ = writeln!(
+        out,
+        "**{} {}**\n",
+        inline(&outcome_sentence(scenario, trace)),
+        inline(&crate::report::time_sentence(trace))
+    );
     let _ = writeln!(out, "{}\n", inline(&stable_sentence(trace)));
+    if !trace.assumed.is_empty() {
+        let _ = writeln!(out, "Assumed for inputs not supplied:\n");
+        for a in &trace.assumed {
+            let _ = writeln!(out, "- {}", inline(&a.statement));
+        }
+        let _ = writeln!(out);
+    }
     write_paths(&mut out, scenario, trace);
     write_certificates(&mut out, scenario, trace);
     write_extensions(&mut out, scenario, details);
@@ -129,7 +141,7 @@ fn write_certificates(out: &mut String, scenario: &Scenario, trace: &Trace) {
             out,
             "| {} | `{}` | {} | {} | {} | {} → {} ({validity}) | {account} | {} |",
             i + 1,
-            facts.thumbprint.short(),
+            facts.thumbprint,
             inline(subject),
             inline(&cert.store.to_string()),
             cert.private_key.as_str(),
@@ -203,6 +215,24 @@ fn write_findings(out: &mut String, trace: &Trace) {
         );
     }
     let _ = writeln!(out);
+    let commands: Vec<_> = trace
+        .findings
+        .iter()
+        .flat_map(|f| f.commands.iter().map(move |c| (f.code, c)))
+        .collect();
+    if !commands.is_empty() {
+        let _ = writeln!(out, "### Fixes to run (these change the device)\n");
+        for (code, c) in commands {
+            let lang = match c.shell {
+                crate::engine::Shell::Cmd => "bat",
+                crate::engine::Shell::PowerShell => "powershell",
+                crate::engine::Shell::Steps => "text",
+            };
+            let fence = fence_for(&c.command);
+            let _ = writeln!(out, "`{}` — {}:\n", code.as_str(), inline(&c.label));
+            let _ = writeln!(out, "{fence}{lang}\n{}\n{fence}\n", c.command);
+        }
+    }
 }
 
 /// A short "Agent log" list: the certificate in use and when, the agent's count, the IDs,
@@ -249,7 +279,7 @@ fn write_assumptions(out: &mut String, scenario: &Scenario) {
                     GatewayVerdict::Accept => "accept",
                     GatewayVerdict::Reject => "reject",
                 };
-                format!("`{}` {verdict}", t.short())
+                format!("`{}` {verdict}", t)
             })
             .collect::<Vec<_>>()
             .join(", ")
@@ -306,7 +336,11 @@ mod tests {
             "# Intune MDM certificate check: {} (2026-11-24)\n",
             samples::DEVICE
         )));
-        assert!(md.contains(&format!("**{}**", inline(&outcome_sentence(&s, &t)))));
+        assert!(md.contains(&format!(
+            "**{} {}**",
+            inline(&outcome_sentence(&s, &t)),
+            inline(&crate::report::time_sentence(&t))
+        )));
         assert!(md.contains(&inline(&stable_sentence(&t))));
         assert!(md.contains("## Certificates (5)"));
         for f in &t.findings {

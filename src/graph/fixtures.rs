@@ -178,6 +178,9 @@ pub fn build(scenario: &Scenario, path: Path) -> Trace {
         nodes,
         stable_until: None,
         stable_until_reason: None,
+        time_basis: Default::default(),
+        verdict: Default::default(),
+        assumed: Vec::new(),
     }
 }
 

@@ -48,6 +48,10 @@ pub struct CertDetails {
     pub standard: Vec<ExtensionView>,
     /// Everything else, read as one DER value where it is one.
     pub unknown: Vec<Extension>,
+    /// SHA-256 of the DER, 64 upper-case hex digits: what newer tools show beside the SHA-1
+    /// thumbprint (empty when only facts are known, e.g. from a link).
+    #[serde(default)]
+    pub sha256: String,
 }
 
 /// One extension the inspector reads as a value: its bytes and their typed reading.
@@ -249,12 +253,19 @@ fn build(der: &[u8], cert: &X509Certificate<'_>) -> DecodedCert {
         intune: lists.intune,
         standard: lists.standard,
         unknown: lists.unknown,
+        sha256: sha256_hex(der),
     };
     DecodedCert {
         der: der.to_vec(),
         facts,
         details,
     }
+}
+
+/// SHA-256 of DER bytes, upper-case hex.
+pub fn sha256_hex(der: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    intune::hex_compact(&Sha256::digest(der))
 }
 
 /// An OID in dotted form, written into one buffer. `Oid::to_id_string` makes a `String` per arc

@@ -14,12 +14,14 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{AgentTrace, Finding, NodeTrace, TaskTrace, Trace, UninstallGuard};
+use crate::engine::{
+    AgentTrace, Assumption, Finding, NodeTrace, TaskTrace, Trace, UninstallGuard, Verdict,
+};
 use crate::ingest::InputError;
 use crate::ingest::x509::CertDetails;
 use crate::scenario::{
     Assumptions, CertMetadata, Certificate, Enrollment, GuidValue, KeyPresence, OmadmAccount,
-    Scenario, Store, Thumbprint,
+    Scenario, Store, Thumbprint, TimeBasis,
 };
 use crate::utc::{DAY, UtcTime};
 
@@ -27,7 +29,7 @@ pub use cert_table::{
     CertColumn, CertRole, CertRow, SortOrder, Validity, cert_rows, roles, sort_rows,
 };
 pub use extension::ExtensionRow;
-pub use summary::{cert_label, outcome_sentence, stable_sentence};
+pub use summary::{cert_label, outcome_sentence, stable_sentence, time_sentence};
 pub use text::{TextStyle, render_text};
 
 pub const REPORT_SCHEMA: &str = "ime-cert-inspector/report/v1";
@@ -56,6 +58,15 @@ pub struct Report {
     /// What the agent logs say; null when no log was supplied.
     #[serde(default)]
     pub log: Option<log::LogView>,
+    /// How `evaluated_at` was chosen: `collected_at` (a bundle's), `chosen` or `now`.
+    #[serde(default)]
+    pub time_basis: TimeBasis,
+    /// `proven`, `assumed`, or `none` with what is missing.
+    #[serde(default)]
+    pub verdict: Verdict,
+    /// What was assumed for inputs nobody supplied, and the steps resting on it.
+    #[serde(default)]
+    pub assumed: Vec<Assumption>,
 }
 
 /// A certificate as the report shows it.
@@ -84,6 +95,9 @@ pub struct CertificateView {
     /// The collector's reason for `private_key` (bundles only). Untrusted text.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_note: Option<String>,
+    /// SHA-256 of the DER (upper-case hex), where the file was read (absent for link facts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
 }
 
 /// The decoded Intune facts of a certificate.
@@ -122,7 +136,11 @@ impl Report {
             evaluated_at: trace.evaluated_at,
             stable_until: trace.stable_until,
             stable_until_reason: trace.stable_until_reason.clone(),
-            summary: outcome_sentence(scenario, trace),
+            summary: format!(
+                "{} {}",
+                outcome_sentence(scenario, trace),
+                time_sentence(trace)
+            ),
             assumptions: scenario.assumptions.clone(),
             certificates: scenario
                 .certificates
@@ -143,6 +161,9 @@ impl Report {
             errors: errors.to_vec(),
             steps: trace.nodes.clone(),
             log: log::log_view(&scenario.log_evidence),
+            time_basis: trace.time_basis,
+            verdict: trace.verdict.clone(),
+            assumed: trace.assumed.clone(),
         }
     }
 
@@ -216,5 +237,6 @@ fn certificate_view(
             .map(str::to_string),
         key_provider: cert.key_provider.clone(),
         key_note: cert.key_note.clone(),
+        sha256: details.map(|d| d.sha256.clone()).filter(|s| !s.is_empty()),
     }
 }

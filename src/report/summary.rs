@@ -1,11 +1,12 @@
 //! The sentences an admin reads first: which certificate the agent uses and why, and how long
 //! that answer holds. Shared by the text report, the JSON report, the Markdown export and the app.
 
-use crate::engine::{TaskOutcome, Trace, Via};
-use crate::scenario::{Scenario, Thumbprint, common_name};
+use crate::engine::{Assumed, TaskOutcome, Trace, Verdict, Via};
+use crate::scenario::{Scenario, Thumbprint, TimeBasis, common_name};
 use crate::utc::UtcTime;
 
-/// `3A1B…09F1 (CN=…)` — how a certificate is named in sentences.
+/// `3A1B…0304 (CN=…)` with the full thumbprint — how a certificate is named in sentences an
+/// admin copies from (the short form is for the graph only).
 pub fn cert_label(scenario: &Scenario, thumbprint: &Thumbprint) -> String {
     let subject = scenario
         .certificates
@@ -15,16 +16,34 @@ pub fn cert_label(scenario: &Scenario, thumbprint: &Thumbprint) -> String {
     label(thumbprint, subject)
 }
 
-/// `3A1B…09F1 (CN=…)` from a thumbprint and the subject, if known.
+/// `<full thumbprint> (CN=…)` from a thumbprint and the subject, if known.
 pub(crate) fn label(thumbprint: &Thumbprint, subject: Option<&str>) -> String {
     match subject.and_then(common_name) {
-        Some(cn) => format!("{} (CN={cn})", thumbprint.short()),
-        None => thumbprint.short(),
+        Some(cn) => format!("{thumbprint} (CN={cn})"),
+        None => thumbprint.to_string(),
+    }
+}
+
+/// Which moment the answer is judged at, and why that one ("Judged at 2026-11-24 09:58 UTC,
+/// when the bundle was collected.").
+pub fn time_sentence(trace: &Trace) -> String {
+    let at = trace.evaluated_at.human();
+    match trace.time_basis {
+        TimeBasis::CollectedAt => format!("Judged at {at}, when the bundle was collected."),
+        TimeBasis::Chosen => format!("Judged at {at}, the time chosen."),
+        TimeBasis::Now => format!("Judged at {at}, now."),
     }
 }
 
 /// One sentence: what the agent uses, how it found it, and how the task ended.
 pub fn outcome_sentence(scenario: &Scenario, trace: &Trace) -> String {
+    if let Verdict::None { missing } = &trace.verdict {
+        return missing.sentence();
+    }
+    let partial = trace
+        .assumed
+        .iter()
+        .any(|a| a.what == Assumed::NoStoreExport);
     let used = match (&trace.agent.cert, trace.agent.via) {
         (Some(tp), Via::Metadata) => format!(
             "The agent uses certificate {}, found through CertMetadata",
@@ -34,6 +53,10 @@ pub fn outcome_sentence(scenario: &Scenario, trace: &Trace) -> String {
             "The agent uses certificate {}, found by fallback search",
             cert_label(scenario, tp)
         ),
+        (None, _) if partial => {
+            "The agent finds no usable MDM certificate among the files given (nothing shows what else the device holds)"
+                .to_string()
+        }
         (None, _) => {
             "The agent finds no usable MDM certificate: the device cannot authenticate to Intune"
                 .to_string()
@@ -49,7 +72,7 @@ pub fn outcome_sentence(scenario: &Scenario, trace: &Trace) -> String {
             "the task stopped because the tenant is not flighted".to_string()
         }
         TaskOutcome::Selected => match &trace.task.selected {
-            Some(tp) => format!("the task selected {} and wrote CertMetadata", tp.short()),
+            Some(tp) => format!("the task selected {tp} and wrote CertMetadata"),
             None => "the task selected a certificate".to_string(),
         },
         TaskOutcome::NoneValid => {

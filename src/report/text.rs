@@ -52,6 +52,12 @@ pub fn render_text(report: &Report, style: TextStyle) -> String {
     let _ = writeln!(out);
     let _ = writeln!(out, "{}", s.bold(&clean(&report.summary)));
     let _ = writeln!(out, "{}", stable_line(report));
+    if !report.assumed.is_empty() {
+        let _ = writeln!(out, "Assumed for inputs not supplied:");
+        for a in &report.assumed {
+            let _ = writeln!(out, "  - {}", clean(&a.statement));
+        }
+    }
     let _ = writeln!(out);
 
     let _ = writeln!(
@@ -123,7 +129,7 @@ pub fn render_text(report: &Report, style: TextStyle) -> String {
         intune
             .iter()
             .filter_map(|e| e.dmp_cert_thumbprint.as_ref())
-            .map(|t| format!(", names {}", t.short()))
+            .map(|t| format!(", names {}", t))
             .collect::<String>()
     );
     match &reg.cert_metadata {
@@ -138,7 +144,7 @@ pub fn render_text(report: &Report, style: TextStyle) -> String {
             let names = m
                 .thumbprint
                 .as_ref()
-                .map_or_else(|| "no thumbprint".to_string(), |t| t.short());
+                .map_or_else(|| "no thumbprint".to_string(), |t| t.to_string());
             let _ = writeln!(out, "  CertMetadata names {names}, validated {when}");
         }
         None => {
@@ -207,6 +213,20 @@ pub fn render_text(report: &Report, style: TextStyle) -> String {
             clean(&f.message)
         );
         let _ = writeln!(out, "          fix: {}", f.fix);
+        for c in &f.commands {
+            let _ = writeln!(
+                out,
+                "          {} [{}{}] {}",
+                s.dim("run:"),
+                c.shell.as_str(),
+                if c.changes_device {
+                    ", changes the device"
+                } else {
+                    ""
+                },
+                clean(&c.command)
+            );
+        }
         if !f.certs.is_empty() {
             let list: Vec<String> = f.certs.iter().map(|t| t.to_string()).collect();
             let _ = writeln!(

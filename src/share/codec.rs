@@ -59,6 +59,8 @@ fn clamp(t: UtcTime) -> UtcTime {
 pub fn shareable(scenario: &Scenario) -> Scenario {
     let mut out = scenario.clone();
     out.evaluated_at = clamp(out.evaluated_at);
+    // Which files were supplied is not a fact a link carries.
+    out.inputs = Default::default();
     for cert in &mut out.certificates {
         cert.facts.serial.clear();
         cert.sources.clear();
@@ -154,6 +156,9 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Scenario, ShareError> {
         registry,
         assumptions,
         log_evidence,
+        // A link carries facts, not files: what was supplied is not known (see
+        // `Scenario::registry_supplied`).
+        inputs: Default::default(),
     })
 }
 

@@ -6,12 +6,16 @@
 
 use std::collections::BTreeMap;
 
-use super::{Judgement, LoadedFile, Workspace};
+use super::{FileStatus, Judgement, LoadedFile, Workspace};
 use crate::engine;
 use crate::ingest::InputError;
 use crate::ingest::reg::RegistryState;
 use crate::ingest::x509::CertDetails;
-use crate::scenario::{Assumptions, Certificate, LogEvent, RegistryFacts, Scenario, Thumbprint};
+use crate::intune::CertKind;
+use crate::scenario::{
+    Assumptions, BundleDevice, Certificate, LogEvent, RegistryFacts, Scenario, SuppliedInputs,
+    Thumbprint, TimeBasis,
+};
 use crate::utc::UtcTime;
 
 impl Workspace {
@@ -75,6 +79,19 @@ impl Workspace {
             .next_back()
     }
 
+    /// The moment to judge at and how it was chosen (the spec's *What an answer may claim*): the
+    /// user's time, else the time a bundle asks for (both "chosen"), else the last bundle's
+    /// collection time, else `now`. A bundle opened days later is judged as it was collected.
+    pub fn judging_time(&self, chosen: Option<UtcTime>, now: UtcTime) -> (UtcTime, TimeBasis) {
+        if let Some(at) = chosen.or(self.bundle_evaluated_at()) {
+            (at, TimeBasis::Chosen)
+        } else if let Some(at) = self.collected_at() {
+            (at, TimeBasis::CollectedAt)
+        } else {
+            (now, TimeBasis::Now)
+        }
+    }
+
     /// Every piece of agent log evidence as one timeline: rotated logs of one device
     /// (`IntuneManagementExtension-<timestamp>.log`) merge in time order whatever order they
     /// were supplied in (supply order where some event has no time).
@@ -115,12 +132,80 @@ impl Workspace {
         }
         scenario.registry = self.registry_facts();
         scenario.log_evidence = self.log_events();
+        scenario.inputs = self.supplied_inputs();
         scenario
     }
 
-    /// Builds the scenario and judges it.
+    /// What was supplied besides the facts: whether a registry or a bundle (a store export) was
+    /// read, which PKCS#12 files still wait for a password, which certificates are CA or Entra
+    /// certificates, and each bundle's device. The time basis is the caller's ([`Self::judge_at`]).
+    pub fn supplied_inputs(&self) -> SuppliedInputs {
+        let mut inputs = SuppliedInputs::default();
+        for file in &self.files {
+            if file.registry_state.is_some() {
+                inputs.registry_supplied = true;
+            }
+            if matches!(
+                file.status,
+                FileStatus::NeedsPassword | FileStatus::WrongPassword
+            ) {
+                inputs.locked_pkcs12.push(file.name.clone());
+            }
+            for cert in &file.certs {
+                let tp = &cert.decoded.facts.thumbprint;
+                let not_device = matches!(
+                    cert.decoded.details.kind,
+                    CertKind::MsOrganizationAccess | CertKind::IntuneCa | CertKind::OtherCa
+                );
+                if not_device && !inputs.not_device_certs.contains(tp) {
+                    inputs.not_device_certs.push(tp.clone());
+                }
+            }
+            if let Some(bundle) = &file.bundle {
+                inputs.store_export = true;
+                if let Some(device) = bundle
+                    .device
+                    .as_deref()
+                    .map(str::trim)
+                    .filter(|d| !d.is_empty())
+                {
+                    inputs.bundle_devices.push(BundleDevice {
+                        device: device.to_string(),
+                        certs: file
+                            .certs
+                            .iter()
+                            .map(|c| c.decoded.facts.thumbprint.clone())
+                            .collect(),
+                        ent_dmids: file
+                            .registry_facts()
+                            .map(|r| {
+                                r.intune_enrollments()
+                                    .filter_map(|e| e.ent_dmid.clone())
+                                    .collect()
+                            })
+                            .unwrap_or_default(),
+                    });
+                }
+            }
+        }
+        inputs
+    }
+
+    /// Builds the scenario and judges it (at a time the caller chose).
     pub fn judge(&self, evaluated_at: UtcTime, assumptions: Assumptions) -> Judgement {
-        self.judgement_of(self.scenario(evaluated_at, assumptions))
+        self.judge_at(evaluated_at, TimeBasis::Chosen, assumptions)
+    }
+
+    /// Builds the scenario and judges it, saying how `evaluated_at` was chosen.
+    pub fn judge_at(
+        &self,
+        evaluated_at: UtcTime,
+        basis: TimeBasis,
+        assumptions: Assumptions,
+    ) -> Judgement {
+        let mut scenario = self.scenario(evaluated_at, assumptions);
+        scenario.inputs.time_basis = basis;
+        self.judgement_of(scenario)
     }
 
     /// Runs the engine on a scenario built from these files and pairs the trace with the

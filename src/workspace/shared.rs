@@ -7,7 +7,7 @@
 //! lines follow the link's.
 
 use super::{Judgement, Workspace};
-use crate::scenario::{Assumptions, RegistryFacts, Scenario};
+use crate::scenario::{Assumptions, RegistryFacts, Scenario, TimeBasis};
 use crate::utc::UtcTime;
 
 impl Workspace {
@@ -19,8 +19,21 @@ impl Workspace {
         evaluated_at: UtcTime,
         assumptions: Assumptions,
     ) -> Judgement {
+        self.judge_with_shared_at(shared, evaluated_at, TimeBasis::Chosen, assumptions)
+    }
+
+    /// [`Self::judge_with_shared`], saying how the time was chosen.
+    pub fn judge_with_shared_at(
+        &self,
+        shared: &Scenario,
+        evaluated_at: UtcTime,
+        basis: TimeBasis,
+        assumptions: Assumptions,
+    ) -> Judgement {
         let files = self.scenario(evaluated_at, assumptions.clone());
         let mut scenario = shared.clone();
+        scenario.inputs = files.inputs.clone();
+        scenario.inputs.time_basis = basis;
         scenario.evaluated_at = evaluated_at;
         scenario.assumptions = assumptions;
         for cert in files.certificates {

@@ -18,8 +18,8 @@ mod scan;
 use crate::engine;
 use crate::ingest::InputError;
 use crate::scenario::{
-    CertMetadata, Certificate, Enrollment, GuidValue, LogEvent, LogEventKind, MetadataTime,
-    OmadmAccount, Scenario, Store, common_name,
+    BundleDevice, CertMetadata, Certificate, Enrollment, GuidValue, LogEvent, LogEventKind,
+    MetadataTime, OmadmAccount, Scenario, Store, SuppliedInputs, common_name,
 };
 use crate::workspace::Judgement;
 
@@ -143,6 +143,37 @@ fn rewrite(s: &Scenario, names: &mut Pseudonyms) -> Scenario {
         registry,
         assumptions,
         log_evidence,
+        inputs: supplied_inputs(&s.inputs, names),
+    }
+}
+
+/// File names, device names and device IDs become pseudonyms like everywhere else.
+fn supplied_inputs(inputs: &SuppliedInputs, names: &mut Pseudonyms) -> SuppliedInputs {
+    SuppliedInputs {
+        locked_pkcs12: inputs
+            .locked_pkcs12
+            .iter()
+            .map(|f| names.identity(f, Kind::File))
+            .collect(),
+        not_device_certs: inputs
+            .not_device_certs
+            .iter()
+            .map(|t| names.thumbprint(t))
+            .collect(),
+        bundle_devices: inputs
+            .bundle_devices
+            .iter()
+            .map(|b| BundleDevice {
+                device: names.identity(&b.device, Kind::Host),
+                certs: b.certs.iter().map(|t| names.thumbprint(t)).collect(),
+                ent_dmids: b
+                    .ent_dmids
+                    .iter()
+                    .map(|d| names.identity(d, Kind::Name))
+                    .collect(),
+            })
+            .collect(),
+        ..inputs.clone()
     }
 }
 
