@@ -323,10 +323,12 @@ pub enum FindingCode {
     MdmCertRenewalDue,
     RenewalError,
     LogDisagrees,
+    /// A facts token left certificates out to fit 2,048 characters.
+    FactsTruncated,
 }
 
 impl FindingCode {
-    pub const ALL: [FindingCode; 22] = [
+    pub const ALL: [FindingCode; 23] = [
         FindingCode::NoCertificates,
         FindingCode::NoMdmCert,
         FindingCode::NoUsableCert,
@@ -349,6 +351,7 @@ impl FindingCode {
         FindingCode::MdmCertRenewalDue,
         FindingCode::RenewalError,
         FindingCode::LogDisagrees,
+        FindingCode::FactsTruncated,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -375,6 +378,7 @@ impl FindingCode {
             FindingCode::MdmCertRenewalDue => "MDM_CERT_RENEWAL_DUE",
             FindingCode::RenewalError => "RENEWAL_ERROR",
             FindingCode::LogDisagrees => "LOG_DISAGREES",
+            FindingCode::FactsTruncated => "FACTS_TRUNCATED",
         }
     }
 
@@ -399,9 +403,8 @@ impl FindingCode {
             | DeviceIdMismatch
             | RenewalError
             | LogDisagrees => Severity::Warning,
-            NoCertificates | PrivateKeyUnknown | CertInUserStore | MdmCertRenewalDue => {
-                Severity::Info
-            }
+            NoCertificates | PrivateKeyUnknown | CertInUserStore | MdmCertRenewalDue
+            | FactsTruncated => Severity::Info,
         }
     }
 }

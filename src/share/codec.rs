@@ -84,6 +84,8 @@ pub fn shareable(scenario: &Scenario) -> Scenario {
     for account in &mut out.registry.omadm_accounts {
         account.server_ver = None;
     }
+    // A link (format 1) has no place for the counts of certificates a facts token left out.
+    out.not_carried = Default::default();
     out
 }
 
@@ -169,6 +171,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Scenario, ShareError> {
         registry,
         assumptions,
         log_evidence,
+        not_carried: Default::default(),
     })
 }
 

@@ -141,6 +141,7 @@ fn rewrite(s: &Scenario, names: &mut Pseudonyms) -> Scenario {
         registry,
         assumptions,
         log_evidence,
+        not_carried: s.not_carried,
     }
 }
 
