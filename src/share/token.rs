@@ -11,7 +11,7 @@ use crate::ingest::facts::{
     FactsAccount, FactsCert, FactsEnrollment, FactsLog, FactsLogEvent, FactsMetadata, MS_ARC,
     OtherCerts, base64_standard, pack,
 };
-use crate::intune::{self, INTUNE_MDM_CA};
+use crate::intune::INTUNE_MDM_CA;
 use crate::scenario::{
     Certificate, GuidShape, GuidValue, KeyPresence, LogEvent, LogEventKind, MetadataTime, Scenario,
     Store, Thumbprint, common_name, latest_log_event,
@@ -361,7 +361,7 @@ mod tests {
             [&[0x04, 0x81, 0x10][..], &[3u8; 16]].concat(),
             vec![0x04, 0x0f, 1, 2],
         ] {
-            let value = intune::decode_guid_value(&bytes);
+            let value = crate::intune::decode_guid_value(&bytes);
             assert_eq!(guid_value_bytes(&value), bytes);
         }
     }
