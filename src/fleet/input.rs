@@ -154,7 +154,7 @@ fn fold(name: &str) -> String {
 fn column_of(header: &str) -> Column {
     let f = fold(header);
     match f.as_str() {
-        "devicename" | "manageddevicedevicename" | "computername" | "hostname" | "name" => {
+        "devicename" | "manageddevicedevicename" | "computername" | "hostname" => {
             Column::DeviceName
         }
         "deviceid" | "intunedeviceid" | "manageddeviceid" | "manageddeviceiddeviceid" => {
