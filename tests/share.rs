@@ -313,6 +313,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                     },
                     assumptions,
                     log_evidence,
+                    not_carried: Default::default(),
                 }
             },
         )

@@ -114,9 +114,8 @@ fn read_utf8(
 /// JSON by its first character; CSV when the first line has a delimiter outside a token; else
 /// text.
 pub fn sniff_shape(head: &[u8]) -> Shape {
-    match head.first() {
-        Some(b'{' | b'[') => return Shape::Json,
-        _ => {}
+    if let Some(b'{' | b'[') = head.first() {
+        return Shape::Json;
     }
     let line_end = head.iter().position(|&b| b == b'\n').unwrap_or(head.len());
     let line = head.get(..line_end).unwrap_or(head);
