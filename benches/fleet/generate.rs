@@ -8,11 +8,11 @@
 //! with two certificates, and 2 rows whose detection failed (no token). Every device also holds
 //! 0-3 other certificates (counted, not carried). Deterministic for a given count.
 
-use ime_cert_inspector::utc::UtcTime;
 use ime_cert_inspector::ingest::facts::{
     Facts, FactsAccount, FactsCert, FactsEnrollment, FactsLog, FactsLogEvent, FactsMetadata,
     OtherCerts, base64_standard, pack,
 };
+use ime_cert_inspector::utc::UtcTime;
 
 /// 2026-11-24T09:00:00Z: every device is collected in the hour after.
 pub const COLLECTED_FROM: i64 = 1_795_510_800;
@@ -60,7 +60,22 @@ fn guid_text(b: &[u8; 16]) -> String {
     // .NET byte order, as Windows shows the extension's GUID.
     format!(
         "{:02x}{:02x}{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}-{:02x}{:02x}{:02x}{:02x}{:02x}{:02x}",
-        b[3], b[2], b[1], b[0], b[5], b[4], b[7], b[6], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]
+        b[3],
+        b[2],
+        b[1],
+        b[0],
+        b[5],
+        b[4],
+        b[7],
+        b[6],
+        b[8],
+        b[9],
+        b[10],
+        b[11],
+        b[12],
+        b[13],
+        b[14],
+        b[15]
     )
 }
 
@@ -72,12 +87,19 @@ fn octet(b: &[u8; 16]) -> String {
 
 fn account_a() -> [u8; 16] {
     [
-        0xA4, 0xC1, 0xE3, 0xB7, 0x6D, 0x2F, 0x8B, 0x4E, 0x9A, 0x1C, 0x3D, 0x5E, 0x7F, 0x9B, 0x1C, 0x2D,
+        0xA4, 0xC1, 0xE3, 0xB7, 0x6D, 0x2F, 0x8B, 0x4E, 0x9A, 0x1C, 0x3D, 0x5E, 0x7F, 0x9B, 0x1C,
+        0x2D,
     ]
 }
 
 /// An MDM certificate of `device` for `account`, valid `from` → `from + 365 d`.
-fn mdm(rng: &mut SplitMix, device: &[u8; 16], account: &[u8; 16], from: i64, key: &str) -> FactsCert {
+fn mdm(
+    rng: &mut SplitMix,
+    device: &[u8; 16],
+    account: &[u8; 16],
+    from: i64,
+    key: &str,
+) -> FactsCert {
     let mut x = std::collections::BTreeMap::new();
     x.insert("5.4".to_string(), base64_standard(device));
     x.insert("5.6".to_string(), octet(account));
@@ -106,7 +128,12 @@ pub fn device(index: u64) -> (String, String, String, String) {
     let at = COLLECTED_FROM + rng.below(3600) as i64;
     let kind = rng.below(100);
     if kind >= 98 {
-        return (name, id, String::new(), "Script timed out after 3600 seconds".into());
+        return (
+            name,
+            id,
+            String::new(),
+            "Script timed out after 3600 seconds".into(),
+        );
     }
     let a = account_a();
     let other_account = rng.bytes16();
@@ -117,7 +144,13 @@ pub fn device(index: u64) -> (String, String, String, String) {
         0..=61 => certs.push(mdm(&mut rng, &device, &a, recent, "p")),
         62..=71 => {
             // Tenant move: the old account's certificate stays beside the new one.
-            certs.push(mdm(&mut rng, &device, &other_account, recent - 200 * DAY, "p"));
+            certs.push(mdm(
+                &mut rng,
+                &device,
+                &other_account,
+                recent - 200 * DAY,
+                "p",
+            ));
             certs.push(mdm(&mut rng, &device, &a, recent, "p"));
             enrolled = 1;
         }
@@ -130,7 +163,13 @@ pub fn device(index: u64) -> (String, String, String, String) {
         82..=86 => certs.push(mdm(&mut rng, &device, &a, recent, "a")),
         87..=92 => certs.push(mdm(&mut rng, &device, &a, at - 300 * DAY, "p")),
         _ => {
-            certs.push(mdm(&mut rng, &device, &other_account, recent - 20 * DAY, "p"));
+            certs.push(mdm(
+                &mut rng,
+                &device,
+                &other_account,
+                recent - 20 * DAY,
+                "p",
+            ));
             certs.push(mdm(&mut rng, &device, &other_account, recent, "p"));
         }
     }
@@ -192,7 +231,11 @@ pub fn write_csv(count: u64, out: &mut dyn std::io::Write) -> std::io::Result<()
     out.write_all(b"\xEF\xBB\xBF\"Device name\",\"Device ID\",\"UPN\",\"Detection status\",\"Pre-remediation detection output\",\"Pre-remediation detection error\"\r\n")?;
     for i in 0..count {
         let (name, id, output, error) = device(i);
-        let status = if output.is_empty() { "Failed" } else { "Without issues" };
+        let status = if output.is_empty() {
+            "Failed"
+        } else {
+            "Without issues"
+        };
         writeln!(
             out,
             "{},{},{},{},{},{}\r",

@@ -54,9 +54,7 @@ fn bench() {
     use ime_cert_inspector::scenario::Assumptions;
     use ime_cert_inspector::utc::UtcTime;
 
-    let mut c = Criterion::default()
-        .sample_size(10)
-        .configure_from_args();
+    let mut c = Criterion::default().sample_size(10).configure_from_args();
     let mut assumptions = Assumptions::default();
     if let Ok(a) = generate::ACCOUNT_A.parse() {
         assumptions.flighted_accounts.push(a);
@@ -75,7 +73,13 @@ fn bench() {
             return;
         }
         // Checked before timing: every device judged, none but the failed detections unjudged.
-        let check = run(vec![("fleet.csv".into(), Box::new(std::io::Cursor::new(csv.clone())))], &options);
+        let check = run(
+            vec![(
+                "fleet.csv".into(),
+                Box::new(std::io::Cursor::new(csv.clone())),
+            )],
+            &options,
+        );
         match check {
             Ok(f) if f.rows().len() as u64 == count => {}
             _ => {
@@ -86,7 +90,8 @@ fn bench() {
         group.throughput(Throughput::Elements(count));
         group.bench_with_input(BenchmarkId::new("csv_end_to_end", count), &csv, |b, csv| {
             b.iter(|| {
-                let input: Box<dyn std::io::Read + Send> = Box::new(std::io::Cursor::new(csv.clone()));
+                let input: Box<dyn std::io::Read + Send> =
+                    Box::new(std::io::Cursor::new(csv.clone()));
                 run(vec![("fleet.csv".into(), input)], &options)
             })
         });

@@ -15,8 +15,11 @@ use crate::ingest::facts::find_token;
 /// The longest field (CSV cell, JSON string) read whole; longer ones are cut here, which is far
 /// above a 2,048-character token.
 pub const MAX_FIELD_BYTES: usize = 64 * 1024;
-/// The longest JSON row (one `value` element or one line) read whole.
-pub const MAX_JSON_ROW_BYTES: usize = 1024 * 1024;
+/// The longest JSON row (one `value` element or one line) read whole; a longer one stops the
+/// file's reading there, with a note (the rows before it are kept).
+pub const MAX_JSON_ROW_BYTES: u64 = 1024 * 1024;
+/// The most fields a CSV row keeps (exports have a few dozen columns).
+pub const MAX_CSV_FIELDS: usize = 1_000;
 
 /// One device row of a fleet file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -349,7 +352,11 @@ impl<R: BufRead> CsvReader<R> {
                 if b == b'"' && field.is_empty() {
                     in_quotes = true;
                 } else if b == self.delimiter {
-                    fields.push(String::from_utf8_lossy(&field).into_owned());
+                    if fields.len() < MAX_CSV_FIELDS {
+                        fields.push(String::from_utf8_lossy(&field).into_owned());
+                    } else {
+                        oversized = true;
+                    }
                     field.clear();
                 } else if b == b'\n' {
                     if field.last() == Some(&b'\r') {
@@ -453,7 +460,12 @@ fn read_json(
     emit: &mut dyn FnMut(Record),
     note: &mut dyn FnMut(FileNote),
 ) -> std::io::Result<()> {
-    let mut de = serde_json::Deserializer::from_reader(reader);
+    let used = std::rc::Rc::new(std::cell::Cell::new(0u64));
+    let budget = Budget {
+        inner: reader,
+        used: std::rc::Rc::clone(&used),
+    };
+    let mut de = serde_json::Deserializer::from_reader(budget);
     let mut index = 0u64;
     let mut value_number = 0u64;
     loop {
@@ -461,12 +473,14 @@ fn read_json(
             return Ok(());
         }
         value_number += 1;
+        used.set(0);
         let mut state = PageState {
             name,
             index: &mut index,
             emit,
             next_link: false,
             rows: 0,
+            used: &used,
         };
         let result = TopSeed(&mut state).deserialize(&mut de);
         let (next_link, rows) = (state.next_link, state.rows);
@@ -500,14 +514,38 @@ struct PageState<'a, 'b> {
     emit: &'b mut dyn FnMut(Record),
     next_link: bool,
     rows: u64,
+    /// Bytes read since the current row began (see [`Budget`]).
+    used: &'a std::cell::Cell<u64>,
 }
 
 impl PageState<'_, '_> {
     fn row(&mut self, value: Value) {
+        self.used.set(0);
         *self.index += 1;
         self.rows += 1;
         let origin = format!("{} item {}", self.name, self.index);
         (self.emit)(record_of_json(origin, &value));
+    }
+}
+
+/// Counts the bytes the JSON parser takes since the last row and refuses more than
+/// [`MAX_JSON_ROW_BYTES`]: one crafted 1 GB string cannot be held in memory.
+struct Budget<R> {
+    inner: R,
+    used: std::rc::Rc<std::cell::Cell<u64>>,
+}
+
+impl<R: Read> Read for Budget<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.used.get() > MAX_JSON_ROW_BYTES {
+            return Err(std::io::Error::other(format!(
+                "a JSON row longer than {} MiB",
+                MAX_JSON_ROW_BYTES / (1024 * 1024)
+            )));
+        }
+        let n = self.inner.read(buf)?;
+        self.used.set(self.used.get() + n as u64);
+        Ok(n)
     }
 }
 
@@ -838,6 +876,23 @@ mod tests {
         let (rows, notes) = records("x.csv", b"a,b,c\n1,2,3\n");
         assert!(rows.is_empty());
         assert!(notes[0].contains("not a Remediation export"));
+    }
+
+    #[test]
+    fn a_huge_json_row_stops_the_file_with_a_note_and_keeps_the_rows_before() {
+        let mut json = String::from(
+            r#"{"value":[{"deviceName":"PC-1","o":"IMECERT1:QUJD"},{"deviceName":"PC-2","o":""#,
+        );
+        json.push_str(&"A".repeat(3 * 1024 * 1024));
+        json.push_str(r#""}]}"#);
+        let (rows, notes) = records("big.json", json.as_bytes());
+        assert_eq!(rows.len(), 1);
+        assert!(notes[0].contains("longer than 1 MiB"), "{notes:?}");
+        let (rows, _) = records(
+            "wide.csv",
+            format!("Device name,x\nPC-9{}\n", ",".repeat(5_000_000)).as_bytes(),
+        );
+        assert_eq!(rows.len(), 1);
     }
 
     #[test]
