@@ -8,8 +8,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ingest::facts::{
-    FactsAccount, FactsCert, FactsEnrollment, FactsLog, FactsLogEvent, FactsMetadata, MS_ARC,
-    OtherCerts, base64_standard, pack,
+    FactsAccount, FactsCert, FactsEnrollment, FactsLog, FactsLogEvent, FactsMetadata, MAX_ACCOUNTS,
+    MAX_CERTS, MAX_ENROLLMENTS, MAX_EXTENSIONS, MS_ARC, OtherCerts, base64_standard, pack,
 };
 use crate::intune::INTUNE_MDM_CA;
 use crate::scenario::{
@@ -65,6 +65,7 @@ pub fn facts_of(scenario: &Scenario, ctx: &TokenContext) -> Facts {
         facts.c.push(fact_cert(cert, st, extensions));
     }
     facts.o = Some(other);
+    // A reader refuses more than it may carry; real devices have one or two of each.
     let registry = &scenario.registry;
     facts.e = registry
         .intune_enrollments()
@@ -76,6 +77,7 @@ pub fn facts_of(scenario: &Scenario, ctx: &TokenContext) -> Facts {
             r: e.renew_error_code,
             ty: e.enrollment_type,
         })
+        .take(MAX_ENROLLMENTS)
         .collect();
     facts.a = registry
         .omadm_accounts
@@ -85,6 +87,7 @@ pub fn facts_of(scenario: &Scenario, ctx: &TokenContext) -> Facts {
             k: a.id.clone(),
             reference: a.ssl_client_cert_reference.clone(),
         })
+        .take(MAX_ACCOUNTS)
         .collect();
     facts.m = registry.cert_metadata.as_ref().map(|m| {
         let (v, vr) = match &m.validated_at {
@@ -118,7 +121,7 @@ pub fn fit(mut facts: Facts, named: &BTreeSet<Thumbprint>) -> String {
     let mut token = pack_facts(&facts);
     let is_named = |c: &FactsCert| Thumbprint::normalize(&c.t).is_some_and(|t| named.contains(&t));
     let now = facts.at.unwrap_or(i64::MIN);
-    while token.len() > MAX_TOKEN_CHARS && !facts.c.is_empty() {
+    while (token.len() > MAX_TOKEN_CHARS || facts.c.len() > MAX_CERTS) && !facts.c.is_empty() {
         // Rank 0: no account ID, unnamed; 1: expired MDM, unnamed; 2: other unnamed MDM;
         // 3: named. Within a rank the oldest goes first.
         let rank = |c: &FactsCert| -> (u8, i64) {
@@ -203,7 +206,9 @@ fn fact_cert(
     match extensions {
         Some(list) => {
             for (oid, bytes) in list {
-                if let Some(suffix) = oid.strip_prefix(MS_ARC) {
+                if let Some(suffix) = oid.strip_prefix(MS_ARC)
+                    && x.len() < MAX_EXTENSIONS
+                {
                     x.entry(suffix.to_string())
                         .or_insert_with(|| base64_standard(bytes));
                 }
@@ -376,9 +381,9 @@ mod tests {
         assert!(problems.is_empty(), "{problems:?}");
         back.assumptions = s.assumptions.clone();
         assert_same_verdict(&back, &s);
-        // Forty extra MDM certificates cannot fit: the oldest unnamed ones go, counted.
+        // A hundred and twenty extra MDM certificates cannot fit: the oldest unnamed ones go, counted.
         let template = s.certificates[0].clone();
-        for n in 0..40u8 {
+        for n in 0..120u8 {
             let mut c = template.clone();
             c.facts.thumbprint =
                 Thumbprint::normalize(&format!("{:040X}", u128::from(n) * 7919 + 1)).unwrap();
