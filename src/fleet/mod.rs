@@ -199,7 +199,6 @@ pub struct Fleet {
     pub rows_read: u64,
     /// File-level problems (not an export, a Graph page without rows, unreadable JSON).
     pub notes: Vec<String>,
-    sorted: bool,
 }
 
 impl Fleet {
@@ -210,7 +209,6 @@ impl Fleet {
     /// Adds a judged row (`seq` = its position in the input, for stable order and ties).
     pub fn add(&mut self, seq: u64, row: FleetRow, has_name: bool) {
         self.rows_read += 1;
-        self.sorted = false;
         let Some(key) = device_key(&row, has_name) else {
             self.slots.push(Slot {
                 first_seq: seq,
@@ -245,7 +243,6 @@ impl Fleet {
     pub fn finish(&mut self) {
         self.slots.sort_by_key(|s| s.first_seq);
         self.index.clear();
-        self.sorted = true;
     }
 
     /// One row per device, in input order (after [`Self::finish`]).
