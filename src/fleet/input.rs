@@ -896,6 +896,25 @@ mod tests {
     }
 
     #[test]
+    fn a_json_array_and_utf16_big_endian() {
+        let (rows, _) = records(
+            "a.json",
+            br#"[{"deviceName":"PC-1","out":"IMECERT1:QUJD"},"IMECERT1:REVG",{"deviceName":"PC-3"}]"#,
+        );
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[1].content, Content::Token("IMECERT1:REVG".into()));
+        assert_eq!(rows[2].content, Content::NoToken("no output".into()));
+        let text = "IMECERT1:QUJD\r\n\u{1F600} IMECERT1:REVG\r\n";
+        let mut bytes = vec![0xFE, 0xFF];
+        for u in text.encode_utf16() {
+            bytes.extend_from_slice(&u.to_be_bytes());
+        }
+        let (rows, _) = records("t.txt", &bytes);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[1].content, Content::Token("IMECERT1:REVG".into()));
+    }
+
+    #[test]
     fn text_lines() {
         let (rows, notes) = records("t.txt", b"IMECERT1:AAA\nhello\nIMECERT1:BBB IMECERT1:CCC\n");
         assert_eq!(rows.len(), 3);
