@@ -24,6 +24,7 @@
 pub mod app;
 pub mod engine;
 pub mod export;
+pub mod fleet;
 pub mod graph;
 pub mod guid;
 pub mod ingest;

@@ -448,6 +448,41 @@ pub struct Scenario {
     /// input nobody gave. Empty for scenarios built in code or opened from a link.
     #[serde(default, skip_serializing_if = "SuppliedInputs::is_empty")]
     pub inputs: SuppliedInputs,
+    /// Certificates the inputs held but this scenario does not carry (a facts token keeps only
+    /// the ones a rule reads). Zero for files.
+    #[serde(default, skip_serializing_if = "CertsNotCarried::is_zero")]
+    pub not_carried: CertsNotCarried,
+}
+
+/// Certificates a facts token counts instead of carrying. They take no part in the decision,
+/// but they are evidence that certificates were supplied: a device whose stores hold only
+/// non-MDM certificates is `NO_MDM_CERT`, not `NO_CERTIFICATES`, from its token as from its files.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CertsNotCarried {
+    /// Other certificates of `LocalMachine\My`.
+    pub machine: u32,
+    /// Other certificates of SYSTEM's `CurrentUser\My`.
+    pub user: u32,
+    /// Certificates of any other store.
+    pub elsewhere: u32,
+    /// Certificates left out to fit the token's 2,048 characters (`FACTS_TRUNCATED`); all from
+    /// the two searched stores.
+    pub truncated: u32,
+}
+
+impl CertsNotCarried {
+    pub fn is_zero(&self) -> bool {
+        *self == CertsNotCarried::default()
+    }
+
+    /// Not carried, in the two searched stores.
+    pub fn in_stores(&self) -> u64 {
+        u64::from(self.machine) + u64::from(self.user) + u64::from(self.truncated)
+    }
+
+    pub fn total(&self) -> u64 {
+        self.in_stores() + u64::from(self.elsewhere)
+    }
 }
 
 impl Scenario {
@@ -459,6 +494,7 @@ impl Scenario {
             assumptions: Assumptions::default(),
             log_evidence: Vec::new(),
             inputs: SuppliedInputs::default(),
+            not_carried: CertsNotCarried::default(),
         }
     }
 

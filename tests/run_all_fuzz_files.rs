@@ -143,7 +143,7 @@ macro_rules! replay_tests {
 }
 
 replay_tests!(
-    sniff, pem, x509, pkcs7, pkcs12, reg, bundle, log, pipeline, share
+    sniff, pem, x509, pkcs7, pkcs12, reg, bundle, log, pipeline, share, facts, fleet
 );
 
 /// The fixtures are found (a moved directory would otherwise silently replay nothing).

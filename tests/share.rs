@@ -334,6 +334,7 @@ fn scenario() -> impl Strategy<Value = Scenario> {
                     assumptions,
                     log_evidence,
                     inputs: Default::default(),
+                    not_carried: Default::default(),
                 }
             },
         )

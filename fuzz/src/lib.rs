@@ -51,6 +51,8 @@ pub const TARGETS: &[(&str, Check)] = &[
     ("log", log),
     ("pipeline", pipeline),
     ("share", share),
+    ("facts", facts),
+    ("fleet", fleet),
 ];
 
 /// File names that steer sniffing when the content says nothing: each extension the inspector
@@ -558,4 +560,76 @@ fn open_link(link: &str) {
     let trace = engine::evaluate(&scenario);
     let report = Report::new(&scenario, &trace, &[], &BTreeMap::new());
     check_views(&scenario, &trace, &report);
+}
+
+/// Target `facts`: the input as a token (text), as the JSON inside one, and packed into one.
+/// A token that reads must judge, and its scenario written back as a token must read back to
+/// the same verdict (the writer's cut may only drop certificates, and then says so).
+pub fn facts(data: &[u8]) {
+    use ime_cert_inspector::ingest::facts::{decode_json, decode_token, pack};
+    let text = String::from_utf8_lossy(data);
+    let mut found = Vec::new();
+    for facts in [
+        decode_token(&text),
+        decode_json(data),
+        decode_token(&pack(data)),
+    ] {
+        match facts {
+            Ok(f) => found.push(f),
+            Err(e) => assert!(!e.to_string().is_empty()),
+        }
+    }
+    for f in found {
+        let at = f.collected_at().unwrap_or(UtcTime(1_795_514_400));
+        let (scenario, _problems) = f.scenario(at, "fuzz");
+        let trace = engine::evaluate(&scenario);
+        let token = share::token::encode_token(&scenario, &share::token::TokenContext::default());
+        assert!(
+            token.len() <= share::token::MAX_TOKEN_CHARS,
+            "a written token is too long"
+        );
+        let again = decode_token(&token).expect("a written token reads back");
+        let (back, problems) = again.scenario(at, "fuzz");
+        assert!(
+            problems.is_empty(),
+            "a written token has bad entries: {problems:?}"
+        );
+        if again.cut == 0 {
+            let retrace = engine::evaluate(&back);
+            assert_eq!(
+                retrace.task, trace.task,
+                "a token's scenario judges differently"
+            );
+            assert_eq!(
+                retrace.agent, trace.agent,
+                "a token's scenario judges differently"
+            );
+        }
+    }
+}
+
+/// Target `fleet`: the input as a fleet file (CSV, JSON, text; UTF-16 when it starts with a BOM);
+/// every row is judged, and a row never holds more than a field's cap.
+pub fn fleet(data: &[u8]) {
+    use ime_cert_inspector::fleet::input::{MAX_FIELD_BYTES, read_fleet};
+    use ime_cert_inspector::fleet::{FleetOptions, judge_record};
+    let options = FleetOptions::default();
+    let mut rows = 0usize;
+    let result = read_fleet(
+        "fuzz.csv",
+        data,
+        &mut |record| {
+            rows += 1;
+            if let ime_cert_inspector::fleet::input::Content::Token(t) = &record.content {
+                assert!(t.len() <= MAX_FIELD_BYTES, "a token longer than a field");
+            }
+            let row = judge_record(record, &options);
+            assert!(
+                row.judged() || row.error.is_some(),
+                "a row with neither verdict nor reason"
+            );
+        },
+        &mut |note| assert!(!note.message.is_empty()),
+    );
+    assert!(result.is_ok(), "reading from memory cannot fail");
 }

@@ -9,8 +9,17 @@ fn main() {}
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() -> std::process::ExitCode {
+    // `imecert fleet …` is its own command line (many devices, one row each); everything else is
+    // the single-device one, unchanged.
+    if std::env::args_os().nth(1).is_some_and(|a| a == "fleet") {
+        return fleet::main();
+    }
     cli::main()
 }
+
+#[cfg(not(target_arch = "wasm32"))]
+#[path = "imecert/fleet.rs"]
+mod fleet;
 
 #[cfg(not(target_arch = "wasm32"))]
 mod cli {
@@ -21,17 +30,22 @@ mod cli {
 
     use clap::{Parser, ValueEnum};
 
-    use ime_cert_inspector::engine::Severity;
+    use ime_cert_inspector::engine::{self, Severity};
     use ime_cert_inspector::export::{ExportKind, ExportOptions, export};
     use ime_cert_inspector::guid::Guid;
+    use ime_cert_inspector::ingest::InputError;
+    use ime_cert_inspector::ingest::facts;
     use ime_cert_inspector::ingest::limits;
     use ime_cert_inspector::ingest::sniff::{FileKind, sniff};
     use ime_cert_inspector::report::{TextStyle, render_text};
     use ime_cert_inspector::scenario::{
         Assumptions, GatewayRule, GatewayVerdict, KeyPresence, Store, Thumbprint,
     };
+    use ime_cert_inspector::scenario::{Scenario, TimeBasis};
     use ime_cert_inspector::share::redact_judgement;
+    use ime_cert_inspector::share::token::{self, TokenContext};
     use ime_cert_inspector::utc::UtcTime;
+    use ime_cert_inspector::workspace::Judgement;
     use ime_cert_inspector::workspace::{CertTarget, FileId, Workspace};
 
     /// Which MDM client certificate will this Windows device use to talk to Intune, why, and
@@ -40,7 +54,9 @@ mod cli {
     #[derive(Parser, Debug)]
     #[command(name = "imecert", version, about, long_about = None)]
     struct Args {
-        /// Input files: certificates, PKCS#12, PKCS#7, .reg exports; mixed freely, in order.
+        /// Input files: certificates, PKCS#12, PKCS#7, .reg exports; mixed freely, in order. A
+        /// file holding a facts token (IMECERT1:…), or `-` for one on standard input, is judged
+        /// on its own.
         #[arg(required = true, value_name = "INPUT")]
         inputs: Vec<PathBuf>,
 
@@ -145,6 +161,9 @@ mod cli {
         Markdown,
         /// A share link that opens this scenario in the web app.
         Link,
+        /// The facts token (IMECERT1:…, docs/facts-v1.md) of these inputs, as the collector's
+        /// Remediation mode prints it.
+        Token,
     }
 
     #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -215,6 +234,13 @@ mod cli {
         }
         let password_refs: Vec<&str> = passwords.iter().map(String::as_str).collect();
 
+        // A facts token stands for a whole device: it is judged on its own.
+        match read_token_input(&args.inputs) {
+            Ok(Some(token)) => return judge_token(&args, &token),
+            Ok(None) => {}
+            Err(message) => return usage_error(&message),
+        }
+
         let mut workspace = Workspace::new();
         let mut file_ids: Vec<(PathBuf, FileId)> = Vec::new();
         for path in &args.inputs {
@@ -244,7 +270,20 @@ mod cli {
         }
 
         // Precedence: defaults, then what bundles carry, then the options given here.
-        let mut assumptions = workspace.assumptions_from_bundles(Assumptions::default());
+        let assumptions = apply_options(
+            &args,
+            workspace.assumptions_from_bundles(Assumptions::default()),
+        );
+        let (at, basis) = workspace.judging_time(args.at, now());
+        let judgement = workspace.judge_at(at, basis, assumptions);
+        let token = (args.format == Format::Token)
+            .then(|| token_of_workspace(&workspace, &judgement.scenario));
+        finish(&args, judgement, token)
+    }
+
+    /// The command line's assumption options over `base`.
+    fn apply_options(args: &Args, base: Assumptions) -> Assumptions {
+        let mut assumptions = base;
         if let Some(v) = args.metadata_max_age {
             assumptions.metadata_max_age_hours = v;
         }
@@ -275,12 +314,158 @@ mod cli {
                 .overrides
                 .insert(tp.clone(), GatewayVerdict::Reject);
         }
+        assumptions
+    }
 
-        let (at, basis) = workspace.judging_time(args.at, now());
-        let judgement = workspace.judge_at(at, basis, assumptions);
-        let judgement = match args.redact {
-            true => redact_judgement(&judgement),
-            false => judgement,
+    /// The facts token of what the files say (device, collection time and the certificates'
+    /// raw Microsoft extensions from the files themselves).
+    fn token_of_workspace(workspace: &Workspace, scenario: &Scenario) -> String {
+        let mut ctx = TokenContext {
+            collected_at: workspace.collected_at(),
+            ..TokenContext::default()
+        };
+        for file in workspace.files() {
+            if let Some(device) = file.bundle.as_ref().and_then(|b| b.device.clone()) {
+                ctx.device = Some(device);
+            }
+            for cert in &file.certs {
+                ctx.extensions
+                    .entry(cert.decoded.facts.thumbprint.clone())
+                    .or_insert_with(|| token::microsoft_extensions(&cert.decoded.der));
+            }
+        }
+        token::encode_token(scenario, &ctx)
+    }
+
+    /// A token input, if the inputs are one: a single file (or `-`, standard input) whose text
+    /// is a facts token. A token mixed with other inputs is a usage error.
+    fn read_token_input(inputs: &[PathBuf]) -> Result<Option<String>, String> {
+        let mut token = None;
+        for path in inputs {
+            let text = if path.as_os_str() == "-" {
+                let mut buf = Vec::new();
+                std::io::stdin()
+                    .lock()
+                    .take(TOKEN_FILE_MAX as u64 + 1)
+                    .read_to_end(&mut buf)
+                    .map_err(|e| format!("cannot read standard input: {e}"))?;
+                Some(buf)
+            } else {
+                read_small(path)
+            };
+            let found = text.as_deref().and_then(|bytes| {
+                let text = String::from_utf8_lossy(bytes);
+                let trimmed = text.trim_start_matches('\u{feff}').trim();
+                trimmed
+                    .starts_with("IMECERT")
+                    .then(|| facts::find_token(trimmed).unwrap_or(trimmed).to_string())
+            });
+            match (found, path.as_os_str() == "-") {
+                (Some(t), _) => token = Some(t),
+                (None, true) => {
+                    return Err("standard input holds no facts token (IMECERT1:…)".into());
+                }
+                (None, false) => {}
+            }
+        }
+        match token {
+            Some(_) if inputs.len() > 1 => Err(
+                "a facts token stands for a whole device and is judged on its own: give it without other inputs".into(),
+            ),
+            other => Ok(other),
+        }
+    }
+
+    /// The most a file holding one token is read for the check (a token is at most 2,048
+    /// characters; a little room for line ends and a BOM).
+    const TOKEN_FILE_MAX: usize = 4096;
+
+    /// A file's bytes when it is small enough to be a token file.
+    fn read_small(path: &Path) -> Option<Vec<u8>> {
+        let size = std::fs::metadata(path).ok()?.len();
+        if size > TOKEN_FILE_MAX as u64 {
+            return None;
+        }
+        std::fs::read(path).ok()
+    }
+
+    /// Judges a token: at `--at`, else when it was collected, else now.
+    fn judge_token(args: &Args, token: &str) -> ExitCode {
+        let facts = match facts::decode_token(token) {
+            Ok(f) => f,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(1);
+            }
+        };
+        let (at, basis) = match (args.at, facts.collected_at()) {
+            (Some(at), _) => (at, TimeBasis::Chosen),
+            (None, Some(at)) => (at, TimeBasis::CollectedAt),
+            (None, None) => (now(), TimeBasis::Now),
+        };
+        let source = facts.dev.clone().map_or_else(
+            || "facts token".to_string(),
+            |d| format!("facts token: {d}"),
+        );
+        let (mut scenario, problems) = facts.scenario(at, &source);
+        scenario.inputs.time_basis = basis;
+        for (target, store) in &args.stores {
+            if let Some(tp) = Thumbprint::normalize(target) {
+                for c in scenario
+                    .certificates
+                    .iter_mut()
+                    .filter(|c| c.facts.thumbprint == tp)
+                {
+                    c.store = store.clone();
+                }
+            }
+        }
+        for (target, key) in &args.keys {
+            if let Some(tp) = Thumbprint::normalize(target) {
+                for c in scenario
+                    .certificates
+                    .iter_mut()
+                    .filter(|c| c.facts.thumbprint == tp)
+                {
+                    c.private_key = *key;
+                }
+            }
+        }
+        scenario.assumptions = apply_options(args, Assumptions::default());
+        let errors: Vec<InputError> = problems
+            .into_iter()
+            .map(|message| InputError {
+                source: source.clone(),
+                message,
+            })
+            .collect();
+        let trace = engine::evaluate(&scenario);
+        let judgement = Judgement {
+            scenario,
+            trace,
+            errors,
+            details: Default::default(),
+        };
+        let token = (args.format == Format::Token).then(|| {
+            token::fit(
+                facts.clone(),
+                &token::named_thumbprints(&judgement.scenario),
+            )
+        });
+        finish(args, judgement, token)
+    }
+
+    /// Renders the judgement in the chosen format, writes it, and picks the exit code.
+    fn finish(args: &Args, judgement: Judgement, token: Option<String>) -> ExitCode {
+        let (judgement, token) = match args.redact {
+            // A redacted token carries the pseudonyms (and no raw extension bytes).
+            true => {
+                let redacted = redact_judgement(&judgement);
+                let token = token
+                    .map(|_| token::encode_token(&redacted.scenario, &TokenContext::default()));
+                (redacted, token)
+            }
+            false => (judgement, token),
         };
         let report = judgement.report();
         let style = match args.color {
@@ -318,6 +503,7 @@ mod cli {
             Format::Mermaid => exported(ExportKind::Mermaid),
             Format::Markdown => exported(ExportKind::Markdown),
             Format::Link => exported(ExportKind::Link),
+            Format::Token => format!("{}\n", token.unwrap_or_default()),
         };
         if let Err(e) = write_output(args.output.as_deref(), &rendered) {
             eprintln!("error: cannot write the output: {e}");

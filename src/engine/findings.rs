@@ -91,7 +91,10 @@ pub fn compute(scenario: &Scenario, agent: &AgentTrace) -> Vec<Finding> {
             .copied()
             .find(|c| &c.facts.thumbprint == tp)
     });
-    let no_certificates = scenario.certificates.is_empty();
+    // A facts token carries only the certificates a rule reads; the ones it counts still
+    // make "certificates were supplied" true, as the files they came from would.
+    let not_carried = &scenario.not_carried;
+    let no_certificates = scenario.certificates.is_empty() && not_carried.total() == 0;
 
     if no_certificates {
         out.raise(
@@ -309,15 +312,27 @@ pub fn compute(scenario: &Scenario, agent: &AgentTrace) -> Vec<Finding> {
         },
     );
 
+    if not_carried.truncated > 0 {
+        out.raise(
+            FindingCode::FactsTruncated,
+            format!(
+                "The facts token left {} certificate(s) out to fit 2,048 characters; findings about them are missing.",
+                not_carried.truncated
+            ),
+            vec![],
+        );
+    }
+
     log_check(scenario, agent, &mut out);
-    registry_cross_checks(scenario, &store_certs, &in_stores, &mut out);
+    let store_certs_supplied = !store_certs.is_empty() || not_carried.in_stores() > 0;
+    registry_cross_checks(scenario, store_certs_supplied, &in_stores, &mut out);
     device_id_check(scenario, &mdm, agent, &mut out);
     out.into_vec()
 }
 
 fn registry_cross_checks(
     scenario: &Scenario,
-    store_certs: &[&Certificate],
+    store_certs_supplied: bool,
     in_stores: &dyn Fn(&Thumbprint) -> bool,
     out: &mut Findings,
 ) {
@@ -328,7 +343,7 @@ fn registry_cross_checks(
     let mut renew_errors = Vec::new();
     for enrollment in registry.intune_enrollments() {
         if let Some(tp) = &enrollment.dmp_cert_thumbprint {
-            if !store_certs.is_empty() && !in_stores(tp) {
+            if store_certs_supplied && !in_stores(tp) {
                 missing.push(tp.clone());
             }
             if let Some(reference) = registry
@@ -605,6 +620,9 @@ pub fn fix_for(code: FindingCode) -> &'static str {
         InputsFromDifferentDevices => super::claims::ONE_DEVICE_FIX,
         LogDisagrees => {
             "The device did something else than the simulation predicts: check the assumptions (flighted tenants, gateway rule, key presence) and collect fresh data."
+        }
+        FactsTruncated => {
+            "Collect a full bundle from this device (the collector without -Remediation) to see every certificate."
         }
     }
 }

@@ -326,10 +326,12 @@ pub enum FindingCode {
     RenewalError,
     LogDisagrees,
     InputsFromDifferentDevices,
+    /// A facts token left certificates out to fit 2,048 characters.
+    FactsTruncated,
 }
 
 impl FindingCode {
-    pub const ALL: [FindingCode; 23] = [
+    pub const ALL: [FindingCode; 24] = [
         FindingCode::NoCertificates,
         FindingCode::NoMdmCert,
         FindingCode::NoUsableCert,
@@ -353,6 +355,7 @@ impl FindingCode {
         FindingCode::RenewalError,
         FindingCode::LogDisagrees,
         FindingCode::InputsFromDifferentDevices,
+        FindingCode::FactsTruncated,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -380,6 +383,7 @@ impl FindingCode {
             FindingCode::RenewalError => "RENEWAL_ERROR",
             FindingCode::LogDisagrees => "LOG_DISAGREES",
             FindingCode::InputsFromDifferentDevices => "INPUTS_FROM_DIFFERENT_DEVICES",
+            FindingCode::FactsTruncated => "FACTS_TRUNCATED",
         }
     }
 
@@ -405,9 +409,8 @@ impl FindingCode {
             | RenewalError
             | LogDisagrees
             | InputsFromDifferentDevices => Severity::Warning,
-            NoCertificates | PrivateKeyUnknown | CertInUserStore | MdmCertRenewalDue => {
-                Severity::Info
-            }
+            NoCertificates | PrivateKeyUnknown | CertInUserStore | MdmCertRenewalDue
+            | FactsTruncated => Severity::Info,
         }
     }
 }

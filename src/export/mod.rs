@@ -32,6 +32,8 @@ use crate::graph::{SvgOptions, render_mermaid, render_svg};
 use crate::share::{LinkOptions, encode_link, link_url, redact_judgement};
 use crate::workspace::Judgement;
 
+/// Text made safe for a Markdown cell (the fleet summary uses it too).
+pub(crate) use escape::inline as markdown_inline;
 pub use filename::{export_file_name, subject_label};
 pub use markdown::{render_markdown, render_markdown_with};
 

@@ -9,6 +9,7 @@
 )]
 
 pub mod bundle;
+pub mod facts;
 pub mod limits;
 pub mod log;
 pub mod pem;

@@ -95,6 +95,8 @@ pub fn shareable(scenario: &Scenario) -> Scenario {
     for account in &mut out.registry.omadm_accounts {
         account.server_ver = None;
     }
+    // A link (format 1) has no place for the counts of certificates a facts token left out.
+    out.not_carried = Default::default();
     out
 }
 
@@ -159,6 +161,7 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Scenario, ShareError> {
         // A link carries facts, not files: what was supplied is not known (see
         // `Scenario::registry_supplied`).
         inputs: Default::default(),
+        not_carried: Default::default(),
     })
 }
 

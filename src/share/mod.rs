@@ -33,6 +33,7 @@ mod codec;
 mod error;
 mod link;
 mod redact;
+pub mod token;
 mod wire;
 
 pub use codec::{

@@ -144,6 +144,7 @@ fn rewrite(s: &Scenario, names: &mut Pseudonyms) -> Scenario {
         assumptions,
         log_evidence,
         inputs: supplied_inputs(&s.inputs, names),
+        not_carried: s.not_carried,
     }
 }
 

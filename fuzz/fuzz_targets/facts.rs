@@ -1,0 +1,6 @@
+//! Fuzz target `facts`: see `imecert_fuzz::facts` for what it runs and asserts.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| imecert_fuzz::facts(data));

@@ -1,0 +1,413 @@
+//! Many devices at once: every facts token in a fleet file (the admin center's Remediation
+//! export, Graph JSON, JSON Lines or text) judged as its device, one row per device, and a summary
+//! (spec, *Fleet*).
+//!
+//! * [`input`] streams a file into device rows ([`input::Record`]) whatever its shape;
+//! * [`judge_record`] turns one row into a [`FleetRow`] (decode the token, build the scenario,
+//!   run the engine) — a row without a token, or with a bad one, becomes a row with an `error`;
+//! * [`Fleet`] keeps one row per device (the latest `collected_at` wins, the others are counted)
+//!   and computes the [`Summary`];
+//! * [`run`] does all of it on every core, with memory bounded by the number of devices (a few
+//!   hundred bytes each), not by the size of the files;
+//! * [`render`] writes `jsonl`, `csv`, `text` and `markdown`.
+//!
+//! ```
+//! use ime_cert_inspector::fleet::{FleetOptions, run};
+//! let csv = "Device name,Output\r\nPC-1,no token here\r\n";
+//! let fleet = run(vec![("export.csv".to_string(), Box::new(csv.as_bytes()) as Box<dyn std::io::Read + Send>)], &FleetOptions::default()).unwrap();
+//! assert_eq!(fleet.rows().len(), 1);
+//! assert_eq!(fleet.rows()[0].error.as_deref(), Some("output without a token: no token here"));
+//! ```
+
+pub mod input;
+pub mod render;
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Read;
+
+use serde::Serialize;
+
+use crate::engine::{self, FindingCode, MetadataAction, Severity, TaskOutcome, Via};
+use crate::ingest::facts::decode_token;
+use crate::scenario::{Assumptions, Thumbprint};
+use crate::utc::{DAY, UtcTime};
+
+use input::{Content, FileNote, Record, read_fleet};
+
+/// What every device is judged under.
+#[derive(Clone, Debug)]
+pub struct FleetOptions {
+    pub assumptions: Assumptions,
+    /// `--at`: one evaluation time for every device; else each at its `collected_at`, else `now`.
+    pub at: Option<UtcTime>,
+    pub now: UtcTime,
+    /// Worker threads; 0 = every core.
+    pub threads: usize,
+}
+
+impl Default for FleetOptions {
+    fn default() -> Self {
+        FleetOptions {
+            assumptions: Assumptions::default(),
+            at: None,
+            now: UtcTime(0),
+            threads: 0,
+        }
+    }
+}
+
+/// One device's verdict, as `imecert fleet` writes it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FleetRow {
+    pub device: String,
+    pub device_id: Option<String>,
+    pub collected_at: Option<UtcTime>,
+    pub evaluated_at: Option<UtcTime>,
+    pub task_outcome: Option<TaskOutcome>,
+    pub metadata_action: Option<MetadataAction>,
+    pub agent_via: Option<Via>,
+    pub agent_cert: Option<Thumbprint>,
+    pub agent_cert_not_after: Option<UtcTime>,
+    pub findings: Vec<FindingCode>,
+    /// The worst finding's severity; `None` with no finding (or no verdict).
+    pub worst_severity: Option<Severity>,
+    pub stable_until: Option<UtcTime>,
+    /// Why there is no verdict (no token, a bad token), or what of the token could not be read.
+    pub error: Option<String>,
+    /// Where the row was (`export.csv row 12`).
+    pub source: String,
+    /// `not_after` of each MDM certificate the device holds (the expiry-per-month summary).
+    #[serde(skip)]
+    pub mdm_expiry: Vec<UtcTime>,
+}
+
+impl FleetRow {
+    /// Whether the row has a verdict (a token was read).
+    pub fn judged(&self) -> bool {
+        self.task_outcome.is_some()
+    }
+
+    fn unjudged(record: Record, error: String) -> Self {
+        FleetRow {
+            device: record
+                .device
+                .or_else(|| record.device_id.clone())
+                .unwrap_or_else(|| record.origin.clone()),
+            device_id: record.device_id,
+            collected_at: None,
+            evaluated_at: None,
+            task_outcome: None,
+            metadata_action: None,
+            agent_via: None,
+            agent_cert: None,
+            agent_cert_not_after: None,
+            findings: Vec::new(),
+            worst_severity: None,
+            stable_until: None,
+            error: Some(error),
+            source: record.origin,
+            mdm_expiry: Vec::new(),
+        }
+    }
+}
+
+/// Judges one row: its token's scenario under the fleet's assumptions.
+pub fn judge_record(record: Record, options: &FleetOptions) -> FleetRow {
+    let token = match &record.content {
+        Content::Token(t) => t,
+        Content::NoToken(reason) => {
+            let reason = reason.clone();
+            return FleetRow::unjudged(record, reason);
+        }
+    };
+    let facts = match decode_token(token) {
+        Ok(f) => f,
+        Err(e) => return FleetRow::unjudged(record, e.to_string()),
+    };
+    let at = options.at.or(facts.collected_at()).unwrap_or(options.now);
+    let (mut scenario, problems) = facts.scenario(at, &record.origin);
+    scenario.assumptions = options.assumptions.clone();
+    let trace = engine::evaluate(&scenario);
+    let used = trace.agent.cert.as_ref().and_then(|tp| {
+        scenario
+            .certificates
+            .iter()
+            .find(|c| &c.facts.thumbprint == tp)
+    });
+    let mut mdm_expiry: Vec<UtcTime> = Vec::new();
+    for c in scenario
+        .certificates
+        .iter()
+        .filter(|c| c.store.is_searched() && c.facts.is_mdm())
+    {
+        if !mdm_expiry.contains(&c.facts.not_after) {
+            mdm_expiry.push(c.facts.not_after);
+        }
+    }
+    FleetRow {
+        device: record
+            .device
+            .or(facts.dev)
+            .or_else(|| record.device_id.clone())
+            .unwrap_or_else(|| record.origin.clone()),
+        device_id: record.device_id,
+        collected_at: facts.at.map(UtcTime),
+        evaluated_at: Some(at),
+        task_outcome: Some(trace.task.outcome),
+        metadata_action: Some(trace.task.metadata_action),
+        agent_via: Some(trace.agent.via),
+        agent_cert_not_after: used.map(|c| c.facts.not_after),
+        agent_cert: trace.agent.cert,
+        worst_severity: trace.findings.iter().map(|f| f.severity).min(),
+        findings: trace.findings.iter().map(|f| f.code).collect(),
+        stable_until: trace.stable_until,
+        error: (!problems.is_empty()).then(|| format!("partly read: {}", problems.join("; "))),
+        source: record.origin,
+        mdm_expiry,
+    }
+}
+
+/// Which row of a device is kept: a verdict over none, then the latest `collected_at`, then
+/// the later row.
+fn better(new: &FleetRow, new_seq: u64, old: &FleetRow, old_seq: u64) -> bool {
+    (new.judged(), new.collected_at, new_seq) > (old.judged(), old.collected_at, old_seq)
+}
+
+/// The key two rows of the same device share: the export's device ID, else its name (case
+/// folded); rows that name no device are never merged.
+fn device_key(row: &FleetRow, has_name: bool) -> Option<String> {
+    if let Some(id) = &row.device_id {
+        return Some(format!("id:{}", id.trim().to_lowercase()));
+    }
+    has_name.then(|| format!("name:{}", row.device.trim().to_lowercase()))
+}
+
+struct Slot {
+    first_seq: u64,
+    seq: u64,
+    row: FleetRow,
+}
+
+/// One row per device, and what the rows that were not kept were.
+#[derive(Default)]
+pub struct Fleet {
+    slots: Vec<Slot>,
+    index: HashMap<String, usize>,
+    /// Rows replaced by a later one of the same device.
+    pub duplicates: u64,
+    /// Every row read (devices + duplicates).
+    pub rows_read: u64,
+    /// File-level problems (not an export, a Graph page without rows, unreadable JSON).
+    pub notes: Vec<String>,
+}
+
+impl Fleet {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a judged row (`seq` = its position in the input, for stable order and ties).
+    pub fn add(&mut self, seq: u64, row: FleetRow, has_name: bool) {
+        self.rows_read += 1;
+        let Some(key) = device_key(&row, has_name) else {
+            self.slots.push(Slot {
+                first_seq: seq,
+                seq,
+                row,
+            });
+            return;
+        };
+        match self.index.get(&key) {
+            Some(&i) => {
+                self.duplicates += 1;
+                if let Some(slot) = self.slots.get_mut(i) {
+                    slot.first_seq = slot.first_seq.min(seq);
+                    if better(&row, seq, &slot.row, slot.seq) {
+                        slot.row = row;
+                        slot.seq = seq;
+                    }
+                }
+            }
+            None => {
+                self.index.insert(key, self.slots.len());
+                self.slots.push(Slot {
+                    first_seq: seq,
+                    seq,
+                    row,
+                });
+            }
+        }
+    }
+
+    /// Puts the rows in input order (first appearance of each device). Call once all are in.
+    pub fn finish(&mut self) {
+        self.slots.sort_by_key(|s| s.first_seq);
+        self.index.clear();
+    }
+
+    /// One row per device, in input order (after [`Self::finish`]).
+    pub fn rows(&self) -> Vec<&FleetRow> {
+        self.slots.iter().map(|s| &s.row).collect()
+    }
+
+    pub fn summary(&self) -> Summary {
+        let mut s = Summary {
+            devices: self.slots.len() as u64,
+            rows_read: self.rows_read,
+            duplicates: self.duplicates,
+            notes: self.notes.clone(),
+            ..Summary::default()
+        };
+        for row in self.slots.iter().map(|s| &s.row) {
+            if !row.judged() {
+                s.unjudged += 1;
+                *s.without_verdict
+                    .entry(reason_class(row.error.as_deref().unwrap_or("")))
+                    .or_default() += 1;
+                continue;
+            }
+            let verdict = row
+                .worst_severity
+                .map_or("no finding", Severity::as_str)
+                .to_string();
+            *s.by_severity.entry(verdict).or_default() += 1;
+            if let Some(via) = row.agent_via {
+                *s.by_via.entry(via.as_str().to_string()).or_default() += 1;
+            }
+            if let Some(outcome) = row.task_outcome {
+                *s.by_outcome
+                    .entry(outcome.as_str().to_string())
+                    .or_default() += 1;
+            }
+            for code in &row.findings {
+                *s.by_finding.entry(code.as_str().to_string()).or_default() += 1;
+            }
+            if let (Some(until), Some(at)) = (row.stable_until, row.evaluated_at) {
+                let left = until.0.saturating_sub(at.0);
+                if left <= 7 * DAY {
+                    s.changes_within_7_days += 1;
+                }
+                if left <= 30 * DAY {
+                    s.changes_within_30_days += 1;
+                }
+            }
+            for t in &row.mdm_expiry {
+                let month = t.date_string().chars().take(7).collect::<String>();
+                *s.expiry_by_month.entry(month).or_default() += 1;
+            }
+        }
+        s
+    }
+}
+
+/// Unjudged rows grouped by kind of reason (the detection error texts vary per device).
+fn reason_class(error: &str) -> String {
+    if let Some(rest) = error.strip_prefix("detection error: ") {
+        let short: String = rest.chars().take(60).collect();
+        return format!("detection error: {short}");
+    }
+    if error.starts_with("output without a token") {
+        return "output without a token".to_string();
+    }
+    error.chars().take(120).collect()
+}
+
+/// What the fleet looks like.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub devices: u64,
+    pub rows_read: u64,
+    pub duplicates: u64,
+    /// Devices without a verdict (no token, a bad token).
+    pub unjudged: u64,
+    pub without_verdict: BTreeMap<String, u64>,
+    /// Judged devices by their worst finding (`error`, `warning`, `info`, `no finding`).
+    pub by_severity: BTreeMap<String, u64>,
+    pub by_via: BTreeMap<String, u64>,
+    pub by_outcome: BTreeMap<String, u64>,
+    pub by_finding: BTreeMap<String, u64>,
+    pub changes_within_7_days: u64,
+    pub changes_within_30_days: u64,
+    /// MDM certificates by the month they expire (`2027-03`).
+    pub expiry_by_month: BTreeMap<String, u64>,
+    pub notes: Vec<String>,
+}
+
+/// Rows go to the workers in batches, so the channel costs little per device.
+const BATCH: usize = 256;
+
+/// Reads every file and judges every device on every core. Memory: one [`FleetRow`] per
+/// device, plus a bounded number of batches in flight.
+pub fn run(
+    inputs: Vec<(String, Box<dyn Read + Send>)>,
+    options: &FleetOptions,
+) -> std::io::Result<Fleet> {
+    let threads = match options.threads {
+        0 => std::thread::available_parallelism().map_or(1, usize::from),
+        n => n,
+    };
+    let mut fleet = Fleet::new();
+    let (batch_tx, batch_rx) = std::sync::mpsc::sync_channel::<Vec<(u64, Record)>>(threads * 2);
+    let batch_rx = std::sync::Mutex::new(batch_rx);
+    let (row_tx, row_rx) = std::sync::mpsc::sync_channel::<Vec<(u64, FleetRow, bool)>>(threads * 2);
+    let notes: std::io::Result<Vec<FileNote>> = std::thread::scope(|scope| {
+        let reader = scope.spawn(move || {
+            let mut notes = Vec::new();
+            let mut seq = 0u64;
+            let mut batch = Vec::with_capacity(BATCH);
+            for (name, input) in inputs {
+                let mut emit = |r: Record| {
+                    batch.push((seq, r));
+                    seq += 1;
+                    if batch.len() >= BATCH {
+                        // A closed channel means the collector stopped: nothing to do but stop.
+                        let _ =
+                            batch_tx.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)));
+                    }
+                };
+                read_fleet(&name, input, &mut emit, &mut |n| notes.push(n))?;
+            }
+            if !batch.is_empty() {
+                let _ = batch_tx.send(batch);
+            }
+            Ok(notes)
+        });
+        for _ in 0..threads {
+            let row_tx = row_tx.clone();
+            let batch_rx = &batch_rx;
+            scope.spawn(move || {
+                loop {
+                    let next = match batch_rx.lock() {
+                        Ok(rx) => rx.recv(),
+                        Err(_) => return,
+                    };
+                    let Ok(batch) = next else { return };
+                    let rows: Vec<(u64, FleetRow, bool)> = batch
+                        .into_iter()
+                        .map(|(seq, record)| {
+                            let has_name = record.device.is_some();
+                            let row = judge_record(record, options);
+                            let named = has_name || row.judged();
+                            (seq, row, named)
+                        })
+                        .collect();
+                    if row_tx.send(rows).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(row_tx);
+        for rows in row_rx {
+            for (seq, row, has_name) in rows {
+                fleet.add(seq, row, has_name);
+            }
+        }
+        reader
+            .join()
+            .unwrap_or_else(|_| Err(std::io::Error::other("the fleet reader stopped")))
+    });
+    fleet.notes = notes?.into_iter().map(|n| n.message).collect();
+    fleet.finish();
+    Ok(fleet)
+}
