@@ -229,29 +229,6 @@ fn write_step(out: &mut String, report: &Report, node: NodeId, n: usize, style: 
     }
 }
 
-/// Certificate and registry text as data in a terminal: control characters (ESC could move the
-/// cursor or recolour the screen, NUL could cut the line), right-to-left overrides, zero-width
-/// characters and non-characters are all spelled out as `[U+202E]`, as the web page does, so a
-/// look-alike subject cannot pass for the real one.
-fn clean(text: &str) -> String {
-    // A line break too: a subject holding one could print a line that looks like the report's.
-    crate::graph::text::revealed(text).replace('\n', "[U+000A]")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::clean;
-
-    #[test]
-    fn file_text_cannot_steer_the_terminal_or_hide_characters() {
-        assert_eq!(
-            clean("Micro\u{200B}soft \u{202E}gnp.exe\u{0}\u{1B}[31m\nFAKE"),
-            "Micro[U+200B]soft [U+202E]gnp.exe[U+0000][U+001B][31m[U+000A]FAKE"
-        );
-        assert_eq!(clean("CN=plain, O=Contoso"), "CN=plain, O=Contoso");
-    }
-}
-
 /// One line on a certificate's chain: its issuer with the signature, the root it leads to and
 /// the enrollment's `RootCertThumbPrint`. `None` when no chain was checked (a share link).
 fn chain_line(report: &Report, c: &super::CertificateView) -> Option<String> {
@@ -296,4 +273,27 @@ fn chain_line(report: &Report, c: &super::CertificateView) -> Option<String> {
         }
     }
     Some(line)
+}
+
+/// Certificate and registry text as data in a terminal: control characters (ESC could move the
+/// cursor or recolour the screen, NUL could cut the line), right-to-left overrides, zero-width
+/// characters and non-characters are all spelled out as `[U+202E]`, as the web page does, so a
+/// look-alike subject cannot pass for the real one.
+fn clean(text: &str) -> String {
+    // A line break too: a subject holding one could print a line that looks like the report's.
+    crate::graph::text::revealed(text).replace('\n', "[U+000A]")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean;
+
+    #[test]
+    fn file_text_cannot_steer_the_terminal_or_hide_characters() {
+        assert_eq!(
+            clean("Micro\u{200B}soft \u{202E}gnp.exe\u{0}\u{1B}[31m\nFAKE"),
+            "Micro[U+200B]soft [U+202E]gnp.exe[U+0000][U+001B][31m[U+000A]FAKE"
+        );
+        assert_eq!(clean("CN=plain, O=Contoso"), "CN=plain, O=Contoso");
+    }
 }
