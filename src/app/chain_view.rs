@@ -164,7 +164,9 @@ pub fn chain_view(props: &ChainViewProps) -> Html {
                 </p>
             }
             if entry.reaches_intune_root {
-                <p class="small"><span class="badge mdm" data-testid="intune-root">{ "reaches the Microsoft Intune root" }</span></p>
+                <p class="small"><span class="badge mdm" data-testid="intune-root">
+                    { if self_signed { "this is the Microsoft Intune root" } else { "reaches the Microsoft Intune root" } }
+                </span></p>
             }
             if let (Some(line), Some(tone)) = (root_line, root_tone) {
                 <p class="small" data-testid="root-thumbprint"><span class={classes!("badge", tone)}>{ line }</span></p>
