@@ -9,7 +9,7 @@
 //! or editing a store does not verify again.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
@@ -32,8 +32,8 @@ type ChainKey = (
 
 thread_local! {
     static CHAIN: RefCell<Option<(ChainKey, Rc<ChainReport>)>> = const { RefCell::new(None) };
-    static SIGNATURES: RefCell<HashMap<(Thumbprint, Thumbprint), SignatureStatus>> =
-        RefCell::new(HashMap::new());
+    static SIGNATURES: RefCell<BTreeMap<(Thumbprint, Thumbprint), SignatureStatus>> =
+        const { RefCell::new(BTreeMap::new()) };
 }
 
 /// The links and paths of the workspace's certificates (signatures `not_checked`; see

@@ -29,7 +29,7 @@ mod signature;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests;
 
-use std::collections::HashMap;
+use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 use x509_parser::certificate::X509Certificate;
@@ -180,21 +180,34 @@ impl<'a> Node<'a> {
 
 /// The issuer link of every node: index of the issuer and how it was found.
 fn link(nodes: &[Node<'_>]) -> Vec<Option<(usize, LinkedBy)>> {
-    let mut by_ski: HashMap<&[u8], Vec<usize>> = HashMap::new();
-    let mut by_subject: HashMap<&[u8], Vec<usize>> = HashMap::new();
+    // Sorted (key, index) lists searched by binary search: no hash map code in the page's wasm,
+    // and still O(n log n) for a PKCS#7 file of thousands of certificates.
+    let mut by_ski: Vec<(&[u8], usize)> = Vec::new();
+    let mut by_subject: Vec<(&[u8], usize)> = Vec::new();
     for (i, n) in nodes.iter().enumerate() {
         if let Some(ski) = n.ski {
-            by_ski.entry(ski).or_default().push(i);
+            by_ski.push((ski, i));
         }
-        by_subject.entry(n.subject_raw).or_default().push(i);
+        by_subject.push((n.subject_raw, i));
     }
+    by_ski.sort_unstable();
+    by_subject.sort_unstable();
+    let matching = |list: &[(&[u8], usize)], key: &[u8]| -> Vec<usize> {
+        let start = list.partition_point(|(k, _)| *k < key);
+        list.iter()
+            .skip(start)
+            .take_while(|(k, _)| *k == key)
+            .map(|&(_, i)| i)
+            .collect()
+    };
     // A CA first, then the first supplied; never the certificate itself.
-    let pick = |me: usize, list: Option<&Vec<usize>>| -> Option<usize> {
-        let list = list?;
-        let others = || list.iter().copied().filter(move |&j| j != me);
-        others()
+    let pick = |me: usize, mut list: Vec<usize>| -> Option<usize> {
+        list.retain(|&j| j != me);
+        list.sort_unstable();
+        list.iter()
+            .copied()
             .find(|&j| nodes.get(j).is_some_and(|n| n.is_ca))
-            .or_else(|| others().next())
+            .or_else(|| list.first().copied())
     };
     nodes
         .iter()
@@ -203,10 +216,10 @@ fn link(nodes: &[Node<'_>]) -> Vec<Option<(usize, LinkedBy)>> {
             if n.is_self_signed() {
                 return Some((i, LinkedBy::SelfSigned));
             }
-            if let Some(j) = n.aki.and_then(|aki| pick(i, by_ski.get(aki))) {
+            if let Some(j) = n.aki.and_then(|aki| pick(i, matching(&by_ski, aki))) {
                 return Some((j, LinkedBy::KeyIdentifier));
             }
-            pick(i, by_subject.get(n.issuer_raw)).map(|j| (j, LinkedBy::Name))
+            pick(i, matching(&by_subject, n.issuer_raw)).map(|j| (j, LinkedBy::Name))
         })
         .collect()
 }
@@ -261,7 +274,7 @@ pub fn analyze<'a>(
     registry: &RegistryFacts,
     verifier: Option<&dyn SignatureVerifier>,
 ) -> ChainReport {
-    let mut seen = std::collections::HashSet::new();
+    let mut seen = BTreeSet::new();
     let nodes: Vec<Node<'a>> = ders
         .into_iter()
         .filter_map(Node::parse)

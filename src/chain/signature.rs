@@ -9,7 +9,6 @@
 
 use serde::{Deserialize, Serialize};
 use x509_parser::certificate::X509Certificate;
-use x509_parser::signature_algorithm::SignatureAlgorithm as ParsedAlgorithm;
 
 /// The digest under a signature.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -21,16 +20,6 @@ pub enum HashAlg {
 }
 
 impl HashAlg {
-    fn from_oid(dotted: &str) -> Option<Self> {
-        match dotted {
-            "1.3.14.3.2.26" => Some(HashAlg::Sha1),
-            "2.16.840.1.101.3.4.2.1" => Some(HashAlg::Sha256),
-            "2.16.840.1.101.3.4.2.2" => Some(HashAlg::Sha384),
-            "2.16.840.1.101.3.4.2.3" => Some(HashAlg::Sha512),
-            _ => None,
-        }
-    }
-
     /// The name WebCrypto uses (`SHA-256`).
     pub fn webcrypto_name(self) -> &'static str {
         match self {
@@ -182,19 +171,61 @@ fn rsa_pkcs1(hash: HashAlg) -> Option<SignatureAlgorithm> {
 }
 
 /// PSS with MGF1 over the signature's own hash and the usual trailer, as every CA writes it.
+/// Read here from the DER (`RSASSA-PSS-params`, RFC 4055) rather than through x509-parser's
+/// generic parameter types, which cost the page's wasm several KB for these few bytes.
 fn rsa_pss(child: &X509Certificate<'_>) -> Option<SignatureAlgorithm> {
-    let ParsedAlgorithm::RSASSA_PSS(params) =
-        ParsedAlgorithm::try_from(&child.signature_algorithm).ok()?
-    else {
+    let params = child.signature_algorithm.parameters.as_ref()?;
+    let mut rest = params.data;
+    // The defaults: SHA-1, MGF1 with SHA-1, 20 bytes of salt, trailer 1.
+    let (mut hash, mut mask_hash, mut salt_len, mut trailer) =
+        (HashAlg::Sha1, HashAlg::Sha1, 20, 1);
+    while let Some(&tag) = rest.first() {
+        let (field, next) = der_item(rest, tag)?;
+        rest = next;
+        match tag {
+            0xA0 => hash = hash_of(field)?,
+            0xA1 => {
+                let (mask, _) = der_item(field, 0x30)?;
+                let (oid, mask_params) = der_item(mask, 0x06)?;
+                if oid != OID_MGF1 {
+                    return None;
+                }
+                mask_hash = hash_of(mask_params)?;
+            }
+            0xA2 => salt_len = small_uint(der_item(field, 0x02)?.0)?,
+            0xA3 => trailer = small_uint(der_item(field, 0x02)?.0)?,
+            _ => return None,
+        }
+    }
+    (mask_hash == hash && trailer == 1).then_some(SignatureAlgorithm::RsaPss { hash, salt_len })
+}
+
+/// `1.2.840.113549.1.1.8` (id-mgf1), as DER content bytes.
+const OID_MGF1: &[u8] = &[0x2A, 0x86, 0x48, 0x86, 0xF7, 0x0D, 0x01, 0x01, 0x08];
+
+/// The hash of a DER `AlgorithmIdentifier` (parameters ignored: NULL or absent).
+fn hash_of(algorithm_identifier: &[u8]) -> Option<HashAlg> {
+    let (body, _) = der_item(algorithm_identifier, 0x30)?;
+    let (oid, _) = der_item(body, 0x06)?;
+    match oid {
+        [0x2B, 0x0E, 0x03, 0x02, 0x1A] => Some(HashAlg::Sha1),
+        [0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, last] => match last {
+            1 => Some(HashAlg::Sha256),
+            2 => Some(HashAlg::Sha384),
+            3 => Some(HashAlg::Sha512),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// A non-negative INTEGER's content that fits in a `u32`.
+fn small_uint(content: &[u8]) -> Option<u32> {
+    if content.is_empty() || content.len() > 5 || content.first().is_some_and(|b| b & 0x80 != 0) {
         return None;
-    };
-    let hash = HashAlg::from_oid(&params.hash_algorithm_oid().to_id_string())?;
-    let mask = params.mask_gen_algorithm().ok()?;
-    let mgf1 = mask.mgf.to_id_string() == "1.2.840.113549.1.1.8";
-    let same_hash = HashAlg::from_oid(&mask.hash.to_id_string()) == Some(hash);
-    (mgf1 && same_hash && params.trailer_field() == 1).then_some(SignatureAlgorithm::RsaPss {
-        hash,
-        salt_len: params.salt_length(),
+    }
+    content.iter().try_fold(0u32, |acc, &b| {
+        acc.checked_mul(256)?.checked_add(u32::from(b))
     })
 }
 
@@ -274,7 +305,9 @@ fn der_item(input: &[u8], tag: u8) -> Option<(&[u8], &[u8])> {
         }
         0x82 => {
             let bytes = rest.get(..2)?;
-            let l = usize::from(bytes[0]) << 8 | usize::from(bytes[1]);
+            let l = bytes
+                .iter()
+                .fold(0usize, |acc, &b| acc << 8 | usize::from(b));
             (l, rest.get(2..)?)
         }
         _ => return None,
@@ -295,6 +328,20 @@ mod tests {
         assert_eq!(fixed[31], 0xFF);
         assert_eq!(fixed[63], 0x01);
         assert!(fixed[..31].iter().all(|&b| b == 0));
+    }
+
+    #[test]
+    fn pss_parameter_fields_read_as_rfc_4055_says() {
+        assert_eq!(small_uint(&[0x20]), Some(32));
+        assert_eq!(small_uint(&[0x00, 0xDE]), Some(222));
+        assert_eq!(small_uint(&[0x80]), None, "negative");
+        assert_eq!(small_uint(&[]), None);
+        let sha384 = [
+            0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x02, 0x05,
+            0x00,
+        ];
+        assert_eq!(hash_of(&sha384), Some(HashAlg::Sha384));
+        assert_eq!(hash_of(&sha384[..5]), None, "cut short");
     }
 
     #[test]
