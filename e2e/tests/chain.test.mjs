@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
-import { FIXTURES, LAPTOP, assertPageQuiet, dropFiles, screenshot, start } from './harness.mjs';
+import { FIXTURES, LAPTOP, PHONE, assertPageQuiet, dropFiles, screenshot, start } from './harness.mjs';
 
 const CHAIN = JSON.parse(await readFile(join(FIXTURES, 'chain', 'manifest.json'), 'utf8'));
 const tp = (name) => CHAIN.certs[`${name}.cer`].thumbprint;
@@ -101,5 +101,21 @@ test('a RootCertThumbPrint naming another root is shown as such', async () => {
   await line.waitFor();
   assert.match(await line.textContent(),
     new RegExp(`names another root: ${CHAIN.reg['enr-root-mismatch.reg'].root_cert_thumbprint}`));
+  assertPageQuiet(page, env.server);
+});
+
+test('the chain fits a phone: nothing scrolls sideways', async () => {
+  const page = await env.newPage(PHONE);
+  await dropFiles(
+    page,
+    'chain/device-orphan.cer',
+    'chain/device-rsa.cer',
+    'chain/intune-mdm-device-ca.cer',
+    'chain/enr-root-mismatch.reg',
+  );
+  await cert(page, 'device-rsa').locator('[data-testid="root-thumbprint"]').waitFor();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 1, `the page scrolls sideways by ${overflow}px at phone width`);
+  await screenshot(page, 'chain-phone');
   assertPageQuiet(page, env.server);
 });

@@ -133,24 +133,39 @@ pub fn chain_view(props: &ChainViewProps) -> Html {
     let path = entry.path.iter().skip(1).map(|tp| {
         html! { <>{ " → " }{ link_to(tp, "path-link") }</> }
     });
-    let root_line = entry.registry_root.as_ref().map(|cmp| match cmp.outcome {
-        RootMatch::Matches => format!(
-            "RootCertThumbPrint in the enrollment is this path's root ({})",
-            cmp.registry.short()
-        ),
-        RootMatch::Differs => format!(
-            "RootCertThumbPrint in the enrollment names another root: {}",
-            cmp.registry
-        ),
-        RootMatch::RootNotSupplied => format!(
-            "RootCertThumbPrint in the enrollment names {}; this path's root was not supplied",
-            cmp.registry
-        ),
-    });
-    let root_tone = entry.registry_root.as_ref().map(|cmp| match cmp.outcome {
-        RootMatch::Matches => "ok",
-        RootMatch::Differs => "bad",
-        RootMatch::RootNotSupplied => "neutral",
+    // The outcome as a short badge, the sentence (with a full thumbprint) as wrapping text.
+    let root_line = entry.registry_root.as_ref().map(|cmp| {
+        let (tone, word, sentence) = match cmp.outcome {
+            RootMatch::Matches => (
+                "ok",
+                "matches",
+                format!(
+                    "RootCertThumbPrint in the enrollment is this path's root ({})",
+                    cmp.registry.short()
+                ),
+            ),
+            RootMatch::Differs => (
+                "bad",
+                "differs",
+                format!(
+                    "RootCertThumbPrint in the enrollment names another root: {}",
+                    cmp.registry
+                ),
+            ),
+            RootMatch::RootNotSupplied => (
+                "neutral",
+                "root not supplied",
+                format!(
+                    "RootCertThumbPrint in the enrollment names {}; this path's root was not supplied",
+                    cmp.registry
+                ),
+            ),
+        };
+        html! {
+            <p class="small chain-root" data-testid="root-thumbprint">
+                <span class={classes!("badge", tone)}>{ word }</span>{ " " }{ sentence }
+            </p>
+        }
     });
 
     html! {
@@ -168,9 +183,7 @@ pub fn chain_view(props: &ChainViewProps) -> Html {
                     { if self_signed { "this is the Microsoft Intune root" } else { "reaches the Microsoft Intune root" } }
                 </span></p>
             }
-            if let (Some(line), Some(tone)) = (root_line, root_tone) {
-                <p class="small" data-testid="root-thumbprint"><span class={classes!("badge", tone)}>{ line }</span></p>
-            }
+            { root_line.unwrap_or_default() }
         </div>
     }
 }
