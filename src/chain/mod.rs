@@ -202,8 +202,8 @@ fn link(nodes: &[Node<'_>]) -> Vec<Option<(usize, LinkedBy)>> {
     };
     // A CA first, then the first supplied; never the certificate itself.
     let pick = |me: usize, mut list: Vec<usize>| -> Option<usize> {
+        // Already in supply order: the lists sort by (key, index).
         list.retain(|&j| j != me);
-        list.sort_unstable();
         list.iter()
             .copied()
             .find(|&j| nodes.get(j).is_some_and(|n| n.is_ca))
