@@ -22,6 +22,7 @@
 
 #[cfg(target_arch = "wasm32")]
 pub mod app;
+pub mod chain;
 pub mod engine;
 pub mod export;
 pub mod fleet;

@@ -323,6 +323,10 @@ pub struct Enrollment {
     pub renew_status: Option<u32>,
     pub cur_crypto_provider: Option<String>,
     pub discovery_url: Option<String>,
+    /// `RootCertThumbPrint`: the root of the enrollment's certificate chain, which the chain
+    /// check compares with the root the supplied certificates lead to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub root_cert_thumbprint: Option<Thumbprint>,
 }
 
 impl Enrollment {

@@ -26,6 +26,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::chain::ChainReport;
 use crate::engine::Trace;
 use crate::ingest::bundle::BundleAssumptions;
 use crate::ingest::reg::{RegSummary, RegistryState};
@@ -175,11 +176,17 @@ pub struct Judgement {
     pub trace: Trace,
     pub errors: Vec<InputError>,
     pub details: BTreeMap<Thumbprint, CertDetails>,
+    /// Issuer links, signatures and paths of the supplied certificates. Natively the signatures
+    /// are checked here (RustCrypto); the page leaves this empty and checks each card's link
+    /// with WebCrypto after the verdict is shown (`app::chain_check`).
+    pub chain: ChainReport,
 }
 
 impl Judgement {
     pub fn report(&self) -> Report {
-        Report::new(&self.scenario, &self.trace, &self.errors, &self.details)
+        let mut report = Report::new(&self.scenario, &self.trace, &self.errors, &self.details);
+        crate::chain::attach_to_report(&mut report, &self.chain);
+        report
     }
 }
 

@@ -215,6 +215,8 @@ fn enrollment() -> impl Strategy<Value = Enrollment> {
                 renew_status,
                 cur_crypto_provider,
                 discovery_url,
+                // Not carried by a link (the chain check needs the certificates themselves).
+                root_cert_thumbprint: None,
             },
         )
 }

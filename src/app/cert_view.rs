@@ -8,6 +8,7 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::browser::copy_text;
+use super::chain_view::ChainView;
 use super::claims_view::CopyButton;
 use super::format::{
     KEY_CHOICES, STORE_CHOICES, cert_anchor, key_value, store_value, validity_badge,
@@ -166,6 +167,12 @@ pub fn cert_view(props: &CertViewProps) -> Html {
                     <dd data-testid="key-note">{ untrusted(note) }</dd>
                 }
             </dl>
+            <ChainView thumbprint={facts.thumbprint.clone()} />
+            // A CA certificate is never the agent's: where it sits and whether its key is there
+            // change nothing, so the card asks neither.
+            if details.is_ca {
+                <p class="muted small" data-testid="ca-note">{ "A certification authority certificate: no store or key to choose." }</p>
+            } else {
             <div class="cert-edits">
                 <div class="field">
                     <label for={format!("{base_id}-store")}>{ "Store" }</label>
@@ -184,6 +191,7 @@ pub fn cert_view(props: &CertViewProps) -> Html {
                     </select>
                 </div>
             </div>
+            }
             if !main_oids.is_empty() {
                 <h5>{ "Intune and Entra extensions" }</h5>
                 <ul class="ext-list" data-testid="intune-oids">{ for main_oids.iter().map(extension_row) }</ul>

@@ -8,7 +8,8 @@
 //! One component per file: `root` lays out the page and catches drops and pastes anywhere on it;
 //! `intake` is the drop zone, picker and paste box; `summary`, `findings`, `graph_view`,
 //! `node_detail` and `steps` show the verdict; `file_list`, `file_card`, `cert_view`,
-//! `password_field`, `reg_view` and `bundle_view` show the inputs; `assumptions`, `number_field`, `flighted` and
+//! `password_field`, `reg_view` and `bundle_view` show the inputs (`chain_view` a card's issuer
+//! and path, with `chain_check` verifying signatures in WebCrypto); `assumptions`, `number_field`, `flighted` and
 //! `overrides` edit the agent profile. `share_panel` copies the share link and exports (with
 //! `raster` for the PNG) and saves the scenario as a bundle; `share_link` opens `#v1=…` links
 //! from the address and `shared_banner` says when the page shows one; `collector` offers the
@@ -19,6 +20,8 @@ pub mod browser;
 pub mod bundle_view;
 pub mod cert_table;
 pub mod cert_view;
+pub mod chain_check;
+pub mod chain_view;
 pub mod claims_view;
 pub mod collector;
 pub mod error;

@@ -445,6 +445,8 @@ mod cli {
             trace,
             errors,
             details: Default::default(),
+            // A token carries no certificate bytes: there is no chain to check.
+            chain: Default::default(),
         };
         let token = (args.format == Format::Token).then(|| {
             token::fit(

@@ -145,6 +145,7 @@ mod tests {
             trace: evaluate(&scenario),
             errors: Vec::new(),
             details: Default::default(),
+            chain: Default::default(),
             scenario,
         }
     }

@@ -8,6 +8,8 @@
 mod extensions;
 mod names;
 
+pub(crate) use names::windows_dn;
+
 use serde::{Deserialize, Serialize};
 use x509_parser::certificate::X509Certificate;
 use x509_parser::public_key::PublicKey;

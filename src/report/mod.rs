@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::chain::{LinkedBy, PathEnd, RootComparison, SignatureStatus};
 use crate::engine::{
     AgentTrace, Assumption, Finding, NodeTrace, TaskTrace, Trace, UninstallGuard, Verdict,
 };
@@ -98,6 +99,29 @@ pub struct CertificateView {
     /// SHA-256 of the DER (upper-case hex), where the file was read (absent for link facts).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sha256: Option<String>,
+    // The chain check (`crate::chain`); absent where no certificate bytes were read (a link).
+    /// The issuer among the supplied certificates (itself for a self-signed root).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer_thumbprint: Option<Thumbprint>,
+    /// How the issuer was found: `key_identifier`, `name` or `self_signed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issuer_linked_by: Option<LinkedBy>,
+    /// The signature checked with the issuer's key: `verified`, `failed`,
+    /// `unsupported_algorithm`, `not_checked`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<SignatureStatus>,
+    /// This certificate's thumbprint, then each issuer's up to where the path ends.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub chain: Vec<Thumbprint>,
+    /// Why the path ends there: `root`, `issuer_not_supplied`, `loop`, `too_long`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chain_end: Option<PathEnd>,
+    /// The path ends at a self-signed `Microsoft Intune Root Certification Authority`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reaches_intune_root: Option<bool>,
+    /// The enrollment's `RootCertThumbPrint` against the path's root (when the registry has it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub root_thumbprint: Option<RootComparison>,
 }
 
 /// The decoded Intune facts of a certificate.
@@ -238,5 +262,12 @@ fn certificate_view(
         key_provider: cert.key_provider.clone(),
         key_note: cert.key_note.clone(),
         sha256: details.map(|d| d.sha256.clone()).filter(|s| !s.is_empty()),
+        issuer_thumbprint: None,
+        issuer_linked_by: None,
+        signature: None,
+        chain: Vec::new(),
+        chain_end: None,
+        reaches_intune_root: None,
+        root_thumbprint: None,
     }
 }

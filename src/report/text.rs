@@ -117,6 +117,9 @@ pub fn render_text(report: &Report, style: TextStyle) -> String {
             let line = format!("{} = {}{note}", e.name, e.value);
             let _ = writeln!(out, "     {}", s.dim(&clean(&line)));
         }
+        if let Some(line) = chain_line(report, c) {
+            let _ = writeln!(out, "     {}", clean(&line));
+        }
     }
     let reg = &report.registry;
     let intune: Vec<_> = reg.enrollments.iter().filter(|e| e.is_intune()).collect();
@@ -274,6 +277,52 @@ fn write_step(out: &mut String, report: &Report, node: NodeId, n: usize, style: 
             clean(&v.why)
         );
     }
+}
+
+/// One line on a certificate's chain: its issuer with the signature, the root it leads to and
+/// the enrollment's `RootCertThumbPrint`. `None` when no chain was checked (a share link).
+fn chain_line(report: &Report, c: &super::CertificateView) -> Option<String> {
+    use crate::chain::{PathEnd, RootMatch};
+    let signature = c.signature.as_ref()?.describe();
+    let label = |t: &crate::scenario::Thumbprint| {
+        let subject = report
+            .certificates
+            .iter()
+            .find(|v| &v.thumbprint == t)
+            .map_or("?", |v| v.subject.as_str());
+        format!("{subject} ({})", t.short())
+    };
+    let mut line = match (&c.issuer_thumbprint, &c.chain_end) {
+        (Some(issuer), _) if issuer == &c.thumbprint => {
+            format!("chain: self-signed root, {signature}")
+        }
+        (Some(issuer), _) => format!("chain: issued by {}, {signature}", label(issuer)),
+        (None, _) => format!("chain: issuer {} not supplied", c.issuer),
+    };
+    let top = c.chain.last().filter(|t| **t != c.thumbprint);
+    match (&c.chain_end, top) {
+        (Some(PathEnd::Root), Some(root)) => line.push_str(&format!(" → root {}", label(root))),
+        (Some(PathEnd::IssuerNotSupplied { issuer }), Some(_)) => {
+            line.push_str(&format!(" → … (issuer {issuer} not supplied)"));
+        }
+        (Some(PathEnd::Loop), _) => line.push_str(" → the issuers loop"),
+        (Some(PathEnd::TooLong), _) => line.push_str(" → path too long, cut"),
+        _ => {}
+    }
+    if c.reaches_intune_root == Some(true) {
+        line.push_str(" [Intune root]");
+    }
+    if let Some(cmp) = &c.root_thumbprint {
+        line.push_str(match cmp.outcome {
+            RootMatch::Matches => "; RootCertThumbPrint matches",
+            RootMatch::Differs => "; RootCertThumbPrint names another root",
+            RootMatch::RootNotSupplied => "; RootCertThumbPrint's root not supplied",
+        });
+        if cmp.outcome != RootMatch::Matches {
+            line.push_str(&format!(" ({})", cmp.registry.short()));
+        }
+    }
+    Some(line)
 }
 
 /// Certificate and registry text as data in a terminal: control characters (ESC could move the

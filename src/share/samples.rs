@@ -100,6 +100,7 @@ pub fn enrol(s: &mut Scenario, named: &Certificate) {
         discovery_url: Some(
             "https://enrollment.manage.microsoft.com/enrollmentserver/discovery.svc".into(),
         ),
+        root_cert_thumbprint: None,
     });
     s.registry.omadm_accounts.push(OmadmAccount {
         id: format!("{{{ENROLLMENT}}}"),

@@ -7,6 +7,7 @@
 use std::collections::BTreeMap;
 
 use super::{FileStatus, Judgement, LoadedFile, Workspace};
+use crate::chain::ChainReport;
 use crate::engine;
 use crate::ingest::InputError;
 use crate::ingest::reg::RegistryState;
@@ -114,6 +115,23 @@ impl Workspace {
         map
     }
 
+    /// The chain of the supplied certificates, signatures checked where this build has a
+    /// verifier (natively); empty in the page, which checks links asynchronously per card rather
+    /// than re-reading every certificate on each edit.
+    pub fn chain(&self, scenario: &Scenario) -> ChainReport {
+        match crate::chain::default_verifier() {
+            Some(verifier) => crate::chain::analyze(
+                self.files
+                    .iter()
+                    .flat_map(|f| &f.certs)
+                    .map(|c| c.decoded.der.as_slice()),
+                &scenario.registry,
+                Some(verifier),
+            ),
+            None => ChainReport::default(),
+        }
+    }
+
     /// The scenario these files describe, judged at `evaluated_at` under `assumptions`.
     pub fn scenario(&self, evaluated_at: UtcTime, assumptions: Assumptions) -> Scenario {
         let mut scenario = Scenario::new(evaluated_at);
@@ -216,6 +234,7 @@ impl Workspace {
             trace,
             errors: self.errors(),
             details: self.details(),
+            chain: self.chain(&scenario),
             scenario,
         }
     }

@@ -79,6 +79,7 @@ fn fill_enrollment(e: &mut Enrollment, key: &KeptKey) {
     e.renew_status = number(key, "RenewStatus");
     e.cur_crypto_provider = text(key, "CurCryptoProvider");
     e.discovery_url = text(key, "DiscoveryServiceFullURL");
+    e.root_cert_thumbprint = thumbprint(key.value("RootCertThumbPrint"));
 }
 
 /// `CertMetadata` counts as present only when it holds at least one of its values: the task
@@ -140,6 +141,7 @@ mod tests {
     use super::*;
 
     const TP: &str = "3A1B2C3D4E5F60718293A4B5C6D7E8F901020304";
+    const ROOT: &str = "876C833AB802757B2389A997A6042F623DB1F550";
 
     fn facts_of(text: &str) -> RegistryFacts {
         let mut state = RegistryState::new();
@@ -158,10 +160,12 @@ mod tests {
              \"EnrollmentState\"=\"1\"\r\n\
              \"RenewErrorCode\"=dword:80180010\r\n\
              \"UPN\"=\"\"\r\n\
-             \"RootCertThumbPrint\"=\"ignored\"\r\n\
+             \"RootCertThumbPrint\"=\"{}\"\r\n\
+             \"SID\"=\"ignored\"\r\n\
              [HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Enrollments\\{{AAAAAAAA-1111-2222-3333-444455556666}}\\DMClient\\MS DM Server]\r\n\
              \"EntDMID\"=\"dev-1\"\r\n",
-            TP.to_lowercase()
+            TP.to_lowercase(),
+            ROOT
         ));
         assert_eq!(f.enrollments.len(), 1);
         let e = &f.enrollments[0];
@@ -176,6 +180,10 @@ mod tests {
         assert_eq!(e.renew_error_code, Some(0x8018_0010));
         assert_eq!(e.upn, None);
         assert_eq!(e.ent_dmid.as_deref(), Some("dev-1"));
+        assert_eq!(
+            e.root_cert_thumbprint.as_ref().map(Thumbprint::as_str),
+            Some(ROOT)
+        );
     }
 
     #[test]

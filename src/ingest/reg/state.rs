@@ -51,6 +51,7 @@ impl KeptKind {
                 "RenewStatus",
                 "CurCryptoProvider",
                 "DiscoveryServiceFullURL",
+                "RootCertThumbPrint",
             ],
             KeptKind::EnrollmentDmClient(_) => &["EntDMID"],
             KeptKind::OmadmAccount(_) => &["SslClientCertReference", "ServerVer"],
@@ -435,9 +436,9 @@ mod tests {
             panic!("not kept")
         };
         assert!(s.wants_value(i, "providerid"));
-        assert!(!s.wants_value(i, "RootCertThumbPrint"));
+        assert!(!s.wants_value(i, "SID"));
         s.set_value(i, "providerid", Some(RegValue::Sz("MS DM Server".into())));
-        s.set_value(i, "RootCertThumbPrint", Some(RegValue::Sz("x".into())));
+        s.set_value(i, "SID", Some(RegValue::Sz("x".into())));
         let key = &s.keys[i];
         assert_eq!(
             key.value("ProviderID"),

@@ -86,7 +86,8 @@ pub fn redact_scenario(scenario: &Scenario) -> Scenario {
 }
 
 /// A whole judgement redacted: the scenario, its trace re-judged, the input errors; decoded
-/// certificate details are dropped (their extension rows name tenants, users and devices).
+/// certificate details are dropped (their extension rows name tenants, users and devices), and so
+/// is the chain (its paths are thumbprints and CA names of the original certificates).
 pub fn redact_judgement(judgement: &Judgement) -> Judgement {
     let mut redactor = Redactor::new(&judgement.scenario);
     let scenario = redactor.scenario(&judgement.scenario);
@@ -94,6 +95,7 @@ pub fn redact_judgement(judgement: &Judgement) -> Judgement {
         trace: engine::evaluate(&scenario),
         errors: redactor.errors(&judgement.errors),
         details: Default::default(),
+        chain: Default::default(),
         scenario,
     }
 }
@@ -284,6 +286,7 @@ fn enrollment(e: &Enrollment, names: &mut Pseudonyms) -> Enrollment {
     Enrollment {
         id: names.identity(&e.id, Kind::Name),
         dmp_cert_thumbprint: e.dmp_cert_thumbprint.as_ref().map(|t| names.thumbprint(t)),
+        root_cert_thumbprint: e.root_cert_thumbprint.as_ref().map(|t| names.thumbprint(t)),
         aad_tenant_id: id(&e.aad_tenant_id, names),
         upn: id(&e.upn, names),
         ent_dmid: id(&e.ent_dmid, names),
