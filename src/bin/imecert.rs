@@ -22,6 +22,10 @@ fn main() -> std::process::ExitCode {
 mod fleet;
 
 #[cfg(not(target_arch = "wasm32"))]
+#[path = "imecert/options.rs"]
+mod options;
+
+#[cfg(not(target_arch = "wasm32"))]
 mod cli {
     use std::fs::File;
     use std::io::{IsTerminal, Read, Write};
@@ -30,17 +34,16 @@ mod cli {
 
     use clap::{Parser, ValueEnum};
 
-    use ime_cert_inspector::engine::{self, Severity};
+    use crate::options::{AssumptionArgs, SeverityArg, now, parse_time};
+
+    use ime_cert_inspector::engine;
     use ime_cert_inspector::export::{ExportKind, ExportOptions, export};
-    use ime_cert_inspector::guid::Guid;
     use ime_cert_inspector::ingest::InputError;
     use ime_cert_inspector::ingest::facts;
     use ime_cert_inspector::ingest::limits;
     use ime_cert_inspector::ingest::sniff::{FileKind, sniff};
     use ime_cert_inspector::report::{TextStyle, render_text};
-    use ime_cert_inspector::scenario::{
-        Assumptions, GatewayRule, GatewayVerdict, KeyPresence, Store, Thumbprint,
-    };
+    use ime_cert_inspector::scenario::{Assumptions, KeyPresence, Store, Thumbprint};
     use ime_cert_inspector::scenario::{Scenario, TimeBasis};
     use ime_cert_inspector::share::redact_judgement;
     use ime_cert_inspector::share::token::{self, TokenContext};
@@ -79,35 +82,8 @@ mod cli {
         #[arg(long = "password", value_name = "PW")]
         passwords: Vec<String>,
 
-        /// An Intune account ID in the agent's flight list. Repeatable.
-        #[arg(long = "flighted", value_name = "GUID", value_parser = parse_guid)]
-        flighted: Vec<Guid>,
-
-        /// The service accepts this certificate in the gateway step (overrides the rule).
-        #[arg(long = "accept", value_name = "THUMBPRINT", value_parser = parse_thumbprint)]
-        accept: Vec<Thumbprint>,
-
-        /// The service rejects this certificate in the gateway step (overrides the rule).
-        #[arg(long = "reject", value_name = "THUMBPRINT", value_parser = parse_thumbprint)]
-        reject: Vec<Thumbprint>,
-
-        /// Gateway rule: `enrolled` accepts the certificate the enrollment names (or the newest
-        /// where none is named); `any` accepts every candidate [default: enrolled, or the bundle's].
-        #[arg(long, value_enum)]
-        gateway: Option<GatewayArg>,
-
-        /// CertMetadata younger than this makes the task skip [default: 24, or the bundle's].
-        #[arg(long, value_name = "HOURS")]
-        metadata_max_age: Option<u32>,
-
-        /// GetDeviceCertificate refreshes its cached certificate when older than this
-        /// [default: 24, or the bundle's].
-        #[arg(long, value_name = "HOURS")]
-        device_cert_cache_max_age: Option<u32>,
-
-        /// How long before expiry Intune starts renewing [default: 120, or the bundle's].
-        #[arg(long, value_name = "DAYS")]
-        renewal_window_days: Option<u32>,
+        #[command(flatten)]
+        assumptions: AssumptionArgs,
 
         /// Exit 3 when a finding of this severity or worse exists.
         #[arg(long, value_enum, value_name = "SEVERITY")]
@@ -136,19 +112,6 @@ mod cli {
         output: Option<PathBuf>,
     }
 
-    #[derive(Clone, Copy, Debug, ValueEnum)]
-    enum GatewayArg {
-        Enrolled,
-        Any,
-    }
-
-    #[derive(Clone, Copy, Debug, ValueEnum)]
-    enum SeverityArg {
-        Error,
-        Warning,
-        Info,
-    }
-
     #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
     enum Format {
         Text,
@@ -171,20 +134,6 @@ mod cli {
         Auto,
         Always,
         Never,
-    }
-
-    fn parse_time(text: &str) -> Result<UtcTime, String> {
-        UtcTime::parse_rfc3339(text)
-            .ok_or_else(|| format!("not an RFC 3339 time: {text:?} (e.g. 2026-11-24T10:00:00Z)"))
-    }
-
-    fn parse_guid(text: &str) -> Result<Guid, String> {
-        text.parse::<Guid>().map_err(|e| e.to_string())
-    }
-
-    fn parse_thumbprint(text: &str) -> Result<Thumbprint, String> {
-        Thumbprint::normalize(text)
-            .ok_or_else(|| format!("not a thumbprint (40 hex digits): {text:?}"))
     }
 
     fn split_edit(text: &str) -> Result<(String, &str), String> {
@@ -270,51 +219,14 @@ mod cli {
         }
 
         // Precedence: defaults, then what bundles carry, then the options given here.
-        let assumptions = apply_options(
-            &args,
-            workspace.assumptions_from_bundles(Assumptions::default()),
-        );
+        let assumptions = args
+            .assumptions
+            .apply(workspace.assumptions_from_bundles(Assumptions::default()));
         let (at, basis) = workspace.judging_time(args.at, now());
         let judgement = workspace.judge_at(at, basis, assumptions);
         let token = (args.format == Format::Token)
             .then(|| token_of_workspace(&workspace, &judgement.scenario));
         finish(&args, judgement, token)
-    }
-
-    /// The command line's assumption options over `base`.
-    fn apply_options(args: &Args, base: Assumptions) -> Assumptions {
-        let mut assumptions = base;
-        if let Some(v) = args.metadata_max_age {
-            assumptions.metadata_max_age_hours = v;
-        }
-        if let Some(v) = args.device_cert_cache_max_age {
-            assumptions.device_cert_cache_max_age_hours = v;
-        }
-        if let Some(v) = args.renewal_window_days {
-            assumptions.renewal_window_days = v;
-        }
-        if let Some(g) = args.gateway {
-            assumptions.gateway = match g {
-                GatewayArg::Enrolled => GatewayRule::Enrolled,
-                GatewayArg::Any => GatewayRule::Any,
-            };
-        }
-        for guid in &args.flighted {
-            if !assumptions.flighted_accounts.contains(guid) {
-                assumptions.flighted_accounts.push(*guid);
-            }
-        }
-        for tp in &args.accept {
-            assumptions
-                .overrides
-                .insert(tp.clone(), GatewayVerdict::Accept);
-        }
-        for tp in &args.reject {
-            assumptions
-                .overrides
-                .insert(tp.clone(), GatewayVerdict::Reject);
-        }
-        assumptions
     }
 
     /// The facts token of what the files say (device, collection time and the certificates'
@@ -431,7 +343,7 @@ mod cli {
                 }
             }
         }
-        scenario.assumptions = apply_options(args, Assumptions::default());
+        scenario.assumptions = args.assumptions.apply(Assumptions::default());
         let errors: Vec<InputError> = problems
             .into_iter()
             .map(|message| InputError {
@@ -513,11 +425,7 @@ mod cli {
         }
 
         if let Some(threshold) = args.fail_on {
-            let threshold = match threshold {
-                SeverityArg::Error => Severity::Error,
-                SeverityArg::Warning => Severity::Warning,
-                SeverityArg::Info => Severity::Info,
-            };
+            let threshold = threshold.severity();
             if report
                 .findings
                 .iter()
@@ -531,13 +439,6 @@ mod cli {
         } else {
             ExitCode::from(1)
         }
-    }
-
-    fn now() -> UtcTime {
-        let secs = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
-        UtcTime(secs)
     }
 
     fn write_output(path: Option<&Path>, text: &str) -> std::io::Result<()> {

@@ -10,17 +10,17 @@ use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
 
-use ime_cert_inspector::engine::Severity;
 use ime_cert_inspector::fleet::render::{FleetFormat, write_fleet};
 use ime_cert_inspector::fleet::{FleetOptions, run};
-use ime_cert_inspector::guid::Guid;
-use ime_cert_inspector::scenario::{Assumptions, GatewayRule, GatewayVerdict, Thumbprint};
+use ime_cert_inspector::scenario::Assumptions;
 use ime_cert_inspector::utc::UtcTime;
+
+use crate::options::{AssumptionArgs, SeverityArg, now, parse_time};
 
 /// Judges every device of a fleet from its facts token (IMECERT1:…), as the collector's
 /// -Remediation mode prints it and the admin center or Graph exports it.
 #[derive(Parser, Debug)]
-#[command(name = "imecert fleet", version, about, long_about = None)]
+#[command(name = "imecert fleet", bin_name = "imecert fleet", version, about, long_about = None)]
 struct FleetArgs {
     /// Fleet files: the admin center's CSV export (UTF-8 or UTF-16), Graph JSON pages, JSON
     /// Lines or text; `-` reads standard input.
@@ -31,33 +31,8 @@ struct FleetArgs {
     #[arg(long, value_name = "RFC3339", value_parser = parse_time)]
     at: Option<UtcTime>,
 
-    /// An Intune account ID in the agent's flight list. Repeatable.
-    #[arg(long = "flighted", value_name = "GUID", value_parser = parse_guid)]
-    flighted: Vec<Guid>,
-
-    /// The service accepts this certificate in the gateway step. Repeatable.
-    #[arg(long = "accept", value_name = "THUMBPRINT", value_parser = parse_thumbprint)]
-    accept: Vec<Thumbprint>,
-
-    /// The service rejects this certificate in the gateway step. Repeatable.
-    #[arg(long = "reject", value_name = "THUMBPRINT", value_parser = parse_thumbprint)]
-    reject: Vec<Thumbprint>,
-
-    /// Gateway rule [default: enrolled].
-    #[arg(long, value_enum)]
-    gateway: Option<GatewayArg>,
-
-    /// CertMetadata younger than this makes the task skip [default: 24].
-    #[arg(long, value_name = "HOURS")]
-    metadata_max_age: Option<u32>,
-
-    /// GetDeviceCertificate's cache age [default: 24].
-    #[arg(long, value_name = "HOURS")]
-    device_cert_cache_max_age: Option<u32>,
-
-    /// How long before expiry Intune starts renewing [default: 120].
-    #[arg(long, value_name = "DAYS")]
-    renewal_window_days: Option<u32>,
+    #[command(flatten)]
+    assumptions: AssumptionArgs,
 
     /// Exit 3 when any device has a finding of this severity or worse.
     #[arg(long, value_enum, value_name = "SEVERITY")]
@@ -76,76 +51,12 @@ struct FleetArgs {
     output: Option<PathBuf>,
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
-enum GatewayArg {
-    Enrolled,
-    Any,
-}
-
-#[derive(Clone, Copy, Debug, ValueEnum)]
-enum SeverityArg {
-    Error,
-    Warning,
-    Info,
-}
-
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum FormatArg {
     Jsonl,
     Csv,
     Text,
     Markdown,
-}
-
-fn parse_time(text: &str) -> Result<UtcTime, String> {
-    UtcTime::parse_rfc3339(text)
-        .ok_or_else(|| format!("not an RFC 3339 time: {text:?} (e.g. 2026-11-24T10:00:00Z)"))
-}
-
-fn parse_guid(text: &str) -> Result<Guid, String> {
-    text.parse::<Guid>().map_err(|e| e.to_string())
-}
-
-fn parse_thumbprint(text: &str) -> Result<Thumbprint, String> {
-    Thumbprint::normalize(text).ok_or_else(|| format!("not a thumbprint (40 hex digits): {text:?}"))
-}
-
-fn assumptions(args: &FleetArgs) -> Assumptions {
-    let mut a = Assumptions::default();
-    if let Some(v) = args.metadata_max_age {
-        a.metadata_max_age_hours = v;
-    }
-    if let Some(v) = args.device_cert_cache_max_age {
-        a.device_cert_cache_max_age_hours = v;
-    }
-    if let Some(v) = args.renewal_window_days {
-        a.renewal_window_days = v;
-    }
-    if let Some(g) = args.gateway {
-        a.gateway = match g {
-            GatewayArg::Enrolled => GatewayRule::Enrolled,
-            GatewayArg::Any => GatewayRule::Any,
-        };
-    }
-    for guid in &args.flighted {
-        if !a.flighted_accounts.contains(guid) {
-            a.flighted_accounts.push(*guid);
-        }
-    }
-    for tp in &args.accept {
-        a.overrides.insert(tp.clone(), GatewayVerdict::Accept);
-    }
-    for tp in &args.reject {
-        a.overrides.insert(tp.clone(), GatewayVerdict::Reject);
-    }
-    a
-}
-
-fn now() -> UtcTime {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX));
-    UtcTime(secs)
 }
 
 pub fn main() -> ExitCode {
@@ -157,7 +68,7 @@ pub fn main() -> ExitCode {
         .collect();
     let args = FleetArgs::parse_from(argv);
     let options = FleetOptions {
-        assumptions: assumptions(&args),
+        assumptions: args.assumptions.apply(Assumptions::default()),
         at: args.at,
         now: now(),
         threads: args.threads,
@@ -220,11 +131,7 @@ pub fn main() -> ExitCode {
         }
     }
     if let Some(threshold) = args.fail_on {
-        let threshold = match threshold {
-            SeverityArg::Error => Severity::Error,
-            SeverityArg::Warning => Severity::Warning,
-            SeverityArg::Info => Severity::Info,
-        };
+        let threshold = threshold.severity();
         if fleet
             .rows()
             .iter()
