@@ -28,6 +28,7 @@ pub mod export;
 pub mod fleet;
 pub mod graph;
 pub mod guid;
+pub mod hex;
 pub mod ingest;
 pub mod intune;
 pub mod numbers;
