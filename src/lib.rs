@@ -35,6 +35,7 @@ pub mod numbers;
 pub mod report;
 pub mod scenario;
 pub mod share;
+pub(crate) mod untrusted_text;
 pub mod utc;
 pub mod workspace;
 
