@@ -37,8 +37,8 @@
 //! app (and the `imecert` binary)       the shells
 //! ```
 //!
-//! Known exceptions, still to be removed (issue 13): `share` and `export` take a
-//! `workspace::Judgement`, and `chain::attach_to_report` writes into a `report::Report`.
+//! Known exception, still to be removed (issue 13): `share` and `export` take a
+//! `workspace::Judgement`.
 #![forbid(unsafe_code)]
 
 #[cfg(target_arch = "wasm32")]
