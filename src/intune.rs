@@ -9,7 +9,7 @@ pub mod value;
 
 use serde::{Deserialize, Serialize};
 
-use crate::guid::Guid;
+use crate::hex::hex_spaced;
 use crate::scenario::GuidValue;
 pub use value::ExtValue;
 
@@ -237,61 +237,6 @@ pub fn decode_guid_value(bytes: &[u8]) -> GuidValue {
     }
 }
 
-/// Upper-case hex pairs separated by spaces: `04 10 A1`.
-pub fn hex_spaced(bytes: &[u8]) -> String {
-    let mut text = vec![b' '; (bytes.len() * 3).saturating_sub(1)];
-    for (slot, byte) in text.chunks_mut(3).zip(bytes) {
-        write_hex_pair(slot, UPPER_HEX, *byte);
-    }
-    ascii_text(text)
-}
-
-/// Upper-case hex without separators, as digests and thumbprints are shown.
-pub fn hex_compact(bytes: &[u8]) -> String {
-    let mut text = vec![0u8; bytes.len() * 2];
-    for (slot, byte) in text.chunks_mut(2).zip(bytes) {
-        write_hex_pair(slot, UPPER_HEX, *byte);
-    }
-    ascii_text(text)
-}
-
-/// A GUID as `Guid`'s `Display` writes it (lower case, hyphenated), built in one buffer: a
-/// certificate shows several GUID extensions, and `Display`'s sixteen `write!` calls were the
-/// largest single part of decoding one (BENCHMARKS.md).
-pub fn guid_text(guid: &Guid) -> String {
-    let mut text = [b'-'; 36];
-    let mut at = 0;
-    for (i, byte) in guid.0.iter().enumerate() {
-        if matches!(i, 4 | 6 | 8 | 10) {
-            at += 1;
-        }
-        if let Some(slot) = text.get_mut(at..at + 2) {
-            write_hex_pair(slot, LOWER_HEX, *byte);
-        }
-        at += 2;
-    }
-    ascii_text(text.to_vec())
-}
-
-const UPPER_HEX: &[u8; 16] = b"0123456789ABCDEF";
-const LOWER_HEX: &[u8; 16] = b"0123456789abcdef";
-
-/// Two hex digits into the first two bytes of `slot`. The hex helpers fill byte buffers rather
-/// than pushing `char`s: the web build is optimised for size, where `String::push` is a call per
-/// character (and a `format!` per byte was a measurable part of decoding a certificate).
-fn write_hex_pair(slot: &mut [u8], digits: &[u8; 16], byte: u8) {
-    let digit = |nibble: u8| digits.get(usize::from(nibble)).copied().unwrap_or(b'0');
-    if let [high, low, ..] = slot {
-        *high = digit(byte >> 4);
-        *low = digit(byte & 0x0F);
-    }
-}
-
-/// The text of a buffer these helpers filled (ASCII only, so the check always passes).
-fn ascii_text(bytes: Vec<u8>) -> String {
-    String::from_utf8(bytes).unwrap_or_default()
-}
-
 /// The typed reading of a known extension's value, by its table row. GUID rows try the GUID
 /// shapes first; every row falls back to the plain DER reading ([`ExtValue::read`]), so an
 /// INTEGER where a GUID was reported (5.15–5.19 on a real device) still reads as a number.
@@ -386,32 +331,6 @@ mod tests {
             GuidValue::Decoded { guid, shape } => (guid.to_string(), shape),
             GuidValue::Malformed { raw_hex } => panic!("malformed: {raw_hex}"),
         }
-    }
-
-    #[test]
-    fn guid_text_is_what_display_writes() {
-        let mut bytes = GUID_BYTES;
-        for step in 0..64u8 {
-            let guid = Guid(bytes);
-            assert_eq!(guid_text(&guid), guid.to_string());
-            bytes = bytes.map(|b| b.wrapping_mul(31).wrapping_add(step));
-        }
-        assert_eq!(guid_text(&Guid([0xFF; 16])), Guid([0xFF; 16]).to_string());
-    }
-
-    #[test]
-    fn hex_is_upper_case_pairs_spaced_or_compact() {
-        assert_eq!(
-            hex_spaced(&[0x04, 0x10, 0xA1, 0x00, 0xFF]),
-            "04 10 A1 00 FF"
-        );
-        assert_eq!(hex_compact(&[0x04, 0x10, 0xA1, 0x00, 0xFF]), "0410A100FF");
-        assert_eq!(hex_spaced(&[]), "");
-        assert_eq!(hex_compact(&[]), "");
-        let all: Vec<u8> = (0..=255).collect();
-        let expected: Vec<String> = all.iter().map(|b| format!("{b:02X}")).collect();
-        assert_eq!(hex_spaced(&all), expected.join(" "));
-        assert_eq!(hex_compact(&all), expected.concat());
     }
 
     #[test]

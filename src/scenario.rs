@@ -38,7 +38,7 @@ impl Thumbprint {
         use sha1::{Digest, Sha1};
         let digest = Sha1::digest(der);
         // One buffer, not a `format!` per byte (20 small strings per certificate decoded).
-        Thumbprint(crate::intune::hex_compact(&digest))
+        Thumbprint(crate::hex::hex_compact(&digest))
     }
 
     pub fn as_str(&self) -> &str {

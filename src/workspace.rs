@@ -185,7 +185,7 @@ pub struct Judgement {
 impl Judgement {
     pub fn report(&self) -> Report {
         let mut report = Report::new(&self.scenario, &self.trace, &self.errors, &self.details);
-        crate::chain::attach_to_report(&mut report, &self.chain);
+        report.attach_chain(&self.chain);
         report
     }
 }

@@ -5,7 +5,7 @@
 
 use yew::prelude::*;
 
-use crate::graph::text::revealed_within;
+use crate::untrusted_text::revealed_within;
 
 /// The most characters of one value shown on a card. Real subjects, UPNs and registry values are
 /// far shorter; a crafted 100,000-character value would otherwise push everything else off-screen.

@@ -423,20 +423,3 @@ pub fn der_of<'a>(
     ders.into_iter()
         .find(|d| &Thumbprint::of_der(d) == thumbprint)
 }
-
-/// Fills the chain fields of the report's certificates (by thumbprint; a certificate in two
-/// stores gets the same chain).
-pub fn attach_to_report(report: &mut crate::report::Report, chain: &ChainReport) {
-    for view in &mut report.certificates {
-        let Some(c) = chain.get(&view.thumbprint) else {
-            continue;
-        };
-        view.issuer_thumbprint = c.issuer.clone();
-        view.issuer_linked_by = c.linked_by;
-        view.signature = Some(c.signature.clone());
-        view.chain = c.path.clone();
-        view.chain_end = Some(c.end.clone());
-        view.reaches_intune_root = Some(c.reaches_intune_root);
-        view.root_thumbprint = c.registry_root.clone();
-    }
-}

@@ -3,7 +3,7 @@
 //! link, an HTML tag or a code fence. Works the same on GitHub and Azure DevOps (both CommonMark
 //! with GFM tables).
 
-use crate::graph::text::{is_invisible_format, is_noncharacter};
+use crate::untrusted_text::{is_invisible_format, is_noncharacter};
 
 /// One line of inline text that is safe in a paragraph, a heading or a table cell:
 ///

@@ -300,5 +300,5 @@ fn md(text: &str) -> String {
 }
 
 fn terminal(text: &str) -> String {
-    crate::graph::text::revealed(text).replace('\n', "[U+000A]")
+    crate::untrusted_text::revealed(text).replace('\n', "[U+000A]")
 }

@@ -7,8 +7,8 @@
 use crate::engine::{NodeId, Trace, Via, format_duration};
 use crate::scenario::{MetadataTime, Scenario, Thumbprint};
 
-use super::text::{display_name, revealed, visible};
 use super::topology::{Terminal, node_taken};
+use crate::untrusted_text::{display_name, revealed, visible};
 
 /// How many narrow characters a certificate name may take inside a result line.
 pub const NAME_UNITS: usize = 16;
@@ -110,7 +110,7 @@ fn aria_line(title: &str, state: &str, detail: &str) -> String {
     } else {
         format!("{title}: {state}. {detail}")
     };
-    super::text::fit(&line, ARIA_UNITS)
+    crate::untrusted_text::fit(&line, ARIA_UNITS)
 }
 
 /// The result line of a taken node, and the certificate it names (for the tooltip).

@@ -9,10 +9,10 @@
 
 use crate::engine::NodeId;
 
-#[cfg(test)]
-use super::text::width_px;
-use super::text::{units_for, wrap};
 use super::topology::{EdgeId, Terminal};
+#[cfg(test)]
+use crate::untrusted_text::width_px;
+use crate::untrusted_text::{units_for, wrap};
 
 /// The `viewBox`: 900 wide fits a laptop; the app scales it down on phones.
 pub const WIDTH: i32 = 900;
@@ -452,7 +452,7 @@ mod tests {
         for node in NodeId::ALL {
             let rect = node_rect(node);
             assert!(
-                crate::graph::text::width_units(node.title()) <= rect.text_units(TITLE_FONT),
+                crate::untrusted_text::width_units(node.title()) <= rect.text_units(TITLE_FONT),
                 "{node}"
             );
         }

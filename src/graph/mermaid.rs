@@ -13,8 +13,8 @@ use crate::scenario::Scenario;
 
 use super::content::{Content, node_content, terminal_content};
 use super::layout::HEADINGS;
-use super::text::visible;
 use super::topology::{EdgeId, Part, Terminal, node_part};
+use crate::untrusted_text::visible;
 
 const TAKEN_NODE: &str = "fill:#ddf4ff,stroke:#0969da,stroke-width:3px,color:#1f2328";
 const OTHER_NODE: &str = "fill:#f6f8fa,stroke:#afb8c1,color:#57606a";

@@ -29,7 +29,6 @@ mod parts;
 mod steps;
 mod style;
 mod svg;
-pub(crate) mod text;
 pub mod topology;
 
 pub use mermaid::render_mermaid;

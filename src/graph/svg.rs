@@ -17,8 +17,8 @@ use super::layout::{
     self, GUARD_CAPTION, HEADINGS, HEIGHT, LEGEND_Y, RESULT_FONT, Rect, TITLE_FONT, WIDTH,
 };
 use super::style::GRAPH_CSS;
-use super::text::{fit, visible};
 use super::topology::{EdgeId, NodeKind, Terminal, node_kind, node_part};
+use crate::untrusted_text::{fit, visible};
 
 /// How to render.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

@@ -63,7 +63,7 @@ pub struct Extension {
     pub oid: String,
     pub critical: bool,
     /// The extension's value (the content of `extnValue`), exactly as in the certificate.
-    #[serde(with = "crate::intune::value::hex_bytes")]
+    #[serde(with = "crate::hex::as_upper_hex")]
     pub raw: Vec<u8>,
     /// What the bytes are: a number, a GUID, text, … or `Raw` when not one DER element.
     pub value: ExtValue,
@@ -267,7 +267,7 @@ fn build(der: &[u8], cert: &X509Certificate<'_>) -> DecodedCert {
 /// SHA-256 of DER bytes, upper-case hex.
 pub fn sha256_hex(der: &[u8]) -> String {
     use sha2::{Digest, Sha256};
-    intune::hex_compact(&Sha256::digest(der))
+    crate::hex::hex_compact(&Sha256::digest(der))
 }
 
 /// An OID in dotted form, written into one buffer. `Oid::to_id_string` makes a `String` per arc
@@ -313,7 +313,7 @@ fn push_decimal(out: &mut Vec<u8>, mut n: u64) {
 /// Intune MDM Device CA) is shown as its bytes, never sign-converted (dotnet/corefx#3893: ".NET
 /// on Windows includes a leading 0x00" for such serials).
 pub fn serial_hex(raw: &[u8]) -> String {
-    intune::hex_compact(raw)
+    crate::hex::hex_compact(raw)
 }
 
 fn signature_name(oid: &str) -> String {

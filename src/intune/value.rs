@@ -39,12 +39,12 @@ pub enum ExtValue {
     Null,
     /// A DER `OCTET STRING` whose content is not read further (a digest, an odd length).
     OctetString {
-        #[serde(with = "hex_bytes")]
+        #[serde(with = "crate::hex::as_upper_hex")]
         bytes: Vec<u8>,
     },
     /// Not one well-formed DER element of a simple type: the value's bytes as they are.
     Raw {
-        #[serde(with = "hex_bytes")]
+        #[serde(with = "crate::hex::as_upper_hex")]
         bytes: Vec<u8>,
     },
 }
@@ -53,7 +53,7 @@ pub enum ExtValue {
 /// value where it fits 64 bits, signed and unsigned (`None` when it does not fit).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DerInteger {
-    #[serde(with = "hex_bytes")]
+    #[serde(with = "crate::hex::as_upper_hex")]
     pub bytes: Vec<u8>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub i64: Option<i64>,
@@ -226,39 +226,6 @@ fn minimal_header(total: usize, content: usize, tag: Tag) -> bool {
 fn ascii_text(bytes: &[u8]) -> Option<String> {
     let printable = !bytes.is_empty() && bytes.iter().all(|b| (0x20..0x7F).contains(b));
     printable.then(|| String::from_utf8_lossy(bytes).into_owned())
-}
-
-/// Byte strings as upper-case hex in JSON (`"04100A…"`), read back case-insensitively.
-pub(crate) mod hex_bytes {
-    use serde::{Deserialize, Deserializer, Serializer, de::Error};
-
-    pub fn serialize<S: Serializer>(bytes: &[u8], s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&crate::intune::hex_compact(bytes))
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u8>, D::Error> {
-        let text = String::deserialize(d)?;
-        let digits: Vec<u8> = text
-            .bytes()
-            .filter(|b| !b.is_ascii_whitespace())
-            .map(|b| {
-                char::from(b)
-                    .to_digit(16)
-                    .and_then(|d| u8::try_from(d).ok())
-            })
-            .collect::<Option<_>>()
-            .ok_or_else(|| D::Error::custom("not hex"))?;
-        if !digits.len().is_multiple_of(2) {
-            return Err(D::Error::custom("odd number of hex digits"));
-        }
-        Ok(digits
-            .chunks_exact(2)
-            .map(|pair| match pair {
-                [high, low] => high << 4 | low,
-                _ => 0,
-            })
-            .collect())
-    }
 }
 
 #[cfg(test)]

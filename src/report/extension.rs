@@ -7,11 +7,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::hex::{guid_text, hex_compact, hex_spaced};
 use crate::ingest::x509::Extension;
 use crate::intune::value::StringType;
-use crate::intune::{
-    self, CertKind, ENTRA_ARC, ExtValue, OidInfo, ValueDecoding, guid_text, hex_compact, hex_spaced,
-};
+use crate::intune::{self, CertKind, ENTRA_ARC, ExtValue, OidInfo, ValueDecoding};
 use crate::scenario::{GuidShape, GuidValue};
 
 /// One extension as the report and the page show it. The first five fields are the report's

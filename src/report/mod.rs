@@ -5,6 +5,7 @@
 //! certificate details. Field names are fixed by the spec: add, never rename.
 
 mod cert_table;
+mod chain_fields;
 pub mod extension;
 pub mod log;
 mod summary;

@@ -331,7 +331,7 @@ fn chain_line(report: &Report, c: &super::CertificateView) -> Option<String> {
 /// look-alike subject cannot pass for the real one.
 fn clean(text: &str) -> String {
     // A line break too: a subject holding one could print a line that looks like the report's.
-    crate::graph::text::revealed(text).replace('\n', "[U+000A]")
+    crate::untrusted_text::revealed(text).replace('\n', "[U+000A]")
 }
 
 #[cfg(test)]

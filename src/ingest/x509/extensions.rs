@@ -10,7 +10,8 @@ use x509_parser::extensions::{
 
 use super::names::windows_dn;
 use super::{Extension, ExtensionView};
-use crate::intune::{self, ExtValue, hex_spaced};
+use crate::hex::{hex_compact, hex_spaced};
+use crate::intune::{self, ExtValue};
 
 /// The three lists of [`super::CertDetails`].
 #[derive(Default)]
@@ -320,7 +321,7 @@ fn ip_address(bytes: &[u8]) -> String {
 }
 
 fn lower_hex(bytes: &[u8]) -> String {
-    intune::hex_compact(bytes).to_ascii_lowercase()
+    hex_compact(bytes).to_ascii_lowercase()
 }
 
 #[cfg(test)]

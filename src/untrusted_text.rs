@@ -5,6 +5,10 @@
 //! text is shown at all: a short, visible, direction-isolated form for the drawing, and a full
 //! form for tooltips in which hidden characters are spelled out, so a look-alike subject
 //! (`Micro\u{200B}soft`) cannot pass for the real one.
+//!
+//! A bottom module: the graph draws with it, and the text report, the export escapers, the fleet
+//! view and the web app reveal hidden characters with it, so none of them depends on `graph` for
+//! it (issue 13).
 
 /// Estimated width of one narrow character, in em. Conservative (a little wider than the average
 /// sans-serif glyph) so that estimated text never spills out of the box drawn for it.
