@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AxeBuilder } from '@axe-core/playwright';
 import {
-  DIST, EVALUATED_AT, LAPTOP, MANIFEST, PHONE, ROOT, card, dropFiles, foreignRequests, outcome,
-  setEvaluatedAt, short, start, thumb,
+  DIST, EVALUATED_AT, LAPTOP, MANIFEST, PHONE, ROOT, card, dropBase64, dropFiles, foreignRequests, outcome,
+  recordedPage, setEvaluatedAt, short, start, thumb,
 } from './harness.mjs';
 
 const WIDTHS = [['laptop', LAPTOP], ['phone', PHONE]];
@@ -29,23 +29,6 @@ async function seriousViolations(page) {
 /** Whether the page scrolls sideways (the phone layout must not). */
 async function pageOverflow(page) {
   return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-}
-
-/** Drops in-memory files (`{ name, bytes: Buffer }`) on the page, as dropFiles does. */
-async function dropBytes(page, entries) {
-  const before = await page.locator('[data-testid="file-card"]').count();
-  await page.evaluate((list) => {
-    const transfer = new DataTransfer();
-    for (const f of list) {
-      const bytes = Uint8Array.from(atob(f.base64), (c) => c.charCodeAt(0));
-      transfer.items.add(new File([bytes], f.name));
-    }
-    for (const type of ['dragenter', 'dragover', 'drop']) {
-      document.body.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: transfer }));
-    }
-  }, entries.map((e) => ({ name: e.name, base64: e.bytes.toString('base64') })));
-  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="file-card"]').length >= n,
-    before + entries.length);
 }
 
 /** The table's rows: thumbprint, and the text of every cell, in the order shown. */
@@ -74,13 +57,7 @@ describe('from an admin\'s seat', () => {
 
   /** A page opened from disk in its own context, every request and error recorded. */
   async function offlinePage(viewport) {
-    const context = await env.browser.newContext({ viewport, colorScheme: 'light' });
-    const p = await context.newPage();
-    p.requests = [];
-    p.errors = [];
-    p.on('request', (r) => p.requests.push(r.url()));
-    p.on('console', (m) => { if (m.type() === 'error') p.errors.push(m.text()); });
-    p.on('pageerror', (e) => p.errors.push(String(e)));
+    const p = await recordedPage(env.browser, viewport);
     await p.goto(pathToFileURL(OFFLINE).href);
     await p.waitForSelector('[data-testid="privacy"]', { timeout: 30000 });
     return p;
@@ -202,7 +179,10 @@ describe('from an admin\'s seat', () => {
     const p = await page();
     // A PEM whose only block is not a certificate: the block's problem is the file's error.
     const broken = Buffer.from('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n');
-    await dropBytes(p, [{ name: 'broken.pem', bytes: broken }, { name: 'noise.bin', bytes: Buffer.from([1, 2, 3, 250]) }]);
+    await dropBase64(p, [
+      { name: 'broken.pem', base64: broken.toString('base64') },
+      { name: 'noise.bin', base64: Buffer.from([1, 2, 3, 250]).toString('base64') },
+    ]);
     for (const name of ['broken.pem', 'noise.bin']) {
       const error = (await card(p, name).locator('[data-testid="file-error"]').textContent()).trim();
       assert.ok(error.length > 0);

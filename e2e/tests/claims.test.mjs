@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { AxeBuilder } from '@axe-core/playwright';
 import {
   ACCOUNT_A, LAPTOP, PHONE, assertPageQuiet, card, dropFiles, findingCodes, outcome, pickFiles,
-  screenshot, short, start, thumb, toggleFlightChip,
+  recordedPage, screenshot, short, start, thumb, toggleFlightChip,
 } from './harness.mjs';
 
 const M1 = thumb('m1');
@@ -38,13 +38,7 @@ for (const [width, viewport] of [['laptop', LAPTOP], ['phone', PHONE]]) {
     }
     /** A page as a person opens it: nobody chose a time. */
     async function freshPage() {
-      const context = await env.browser.newContext({ viewport, colorScheme: 'light' });
-      const p = await context.newPage();
-      p.requests = [];
-      p.errors = [];
-      p.on('request', (r) => p.requests.push(r.url()));
-      p.on('console', (m) => { if (m.type() === 'error') p.errors.push(m.text()); });
-      p.on('pageerror', (e) => p.errors.push(String(e)));
+      const p = await recordedPage(env.browser, viewport);
       await p.goto(env.server.url);
       await p.waitForSelector('[data-testid="privacy"]');
       pages.push(p);

@@ -54,14 +54,8 @@ export async function start() {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   const contexts = [];
   async function newPage(viewport = LAPTOP) {
-    const context = await browser.newContext({ viewport, colorScheme: 'light' });
-    contexts.push(context);
-    const page = await context.newPage();
-    page.requests = [];
-    page.errors = [];
-    page.on('request', (r) => page.requests.push(r.url()));
-    page.on('console', (m) => { if (m.type() === 'error') page.errors.push(m.text()); });
-    page.on('pageerror', (e) => page.errors.push(String(e)));
+    const page = await recordedPage(browser, viewport);
+    contexts.push(page.context());
     await page.goto(server.url);
     await page.waitForSelector('[data-testid="privacy"]');
     await setEvaluatedAt(page, EVALUATED_AT);
@@ -73,6 +67,21 @@ export async function start() {
     await server.close();
   }
   return { server, browser, newPage, close };
+}
+
+/**
+ * A page in a new browser context (no storage, no clipboard, nothing shared), not yet opened,
+ * that records its requests in page.requests and its console errors in page.errors.
+ */
+export async function recordedPage(browser, viewport = LAPTOP) {
+  const context = await browser.newContext({ viewport, colorScheme: 'light' });
+  const page = await context.newPage();
+  page.requests = [];
+  page.errors = [];
+  page.on('request', (r) => page.requests.push(r.url()));
+  page.on('console', (m) => { if (m.type() === 'error') page.errors.push(m.text()); });
+  page.on('pageerror', (e) => page.errors.push(String(e)));
+  return page;
 }
 
 /** After a test: the page asked no other origin and logged no error. */
@@ -106,6 +115,11 @@ export async function dropNamedFiles(page, entries) {
     name,
     base64: (await readFile(join(FIXTURES, path))).toString('base64'),
   })));
+  await dropBase64(page, files);
+}
+
+/** Drops in-memory files (`{ name, base64 }`) in one drop, as dropFiles does. */
+export async function dropBase64(page, files) {
   const before = await page.locator('[data-testid="file-card"]').count();
   await page.evaluate((list) => {
     const transfer = new DataTransfer();
@@ -118,7 +132,7 @@ export async function dropNamedFiles(page, entries) {
       target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: transfer }));
     }
   }, files);
-  await waitForCards(page, before + entries.length);
+  await waitForCards(page, before + files.length);
 }
 
 async function waitForCards(page, count) {

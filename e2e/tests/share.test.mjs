@@ -10,7 +10,7 @@ import { inflateRawSync } from 'node:zlib';
 import { AxeBuilder } from '@axe-core/playwright';
 import {
   ACCOUNT_A, LAPTOP, MANIFEST, ROOT, card, dropFiles, findingCodes, assertPageQuiet, nodeStates,
-  outcome, short, start, thumb, toggleFlightChip,
+  outcome, recordedPage, short, start, thumb, toggleFlightChip,
 } from './harness.mjs';
 import { serve } from '../server.mjs';
 
@@ -140,13 +140,7 @@ describe('sharing and saving', () => {
 
   /** A new browser context (no storage, no clipboard, nothing shared) opening `url` directly. */
   async function fresh(url) {
-    const context = await env.browser.newContext({ viewport: LAPTOP, colorScheme: 'light' });
-    const p = await context.newPage();
-    p.requests = [];
-    p.errors = [];
-    p.on('request', (r) => p.requests.push(r.url()));
-    p.on('console', (m) => { if (m.type() === 'error') p.errors.push(m.text()); });
-    p.on('pageerror', (e) => p.errors.push(String(e)));
+    const p = await recordedPage(env.browser, LAPTOP);
     pages.push(p);
     await p.goto(url);
     await p.waitForSelector('[data-testid="privacy"]');
