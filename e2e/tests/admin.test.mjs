@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { AxeBuilder } from '@axe-core/playwright';
 import {
-  DIST, EVALUATED_AT, LAPTOP, MANIFEST, PHONE, ROOT, card, dropBase64, dropFiles, foreignRequests, outcome,
-  recordedPage, setEvaluatedAt, short, start, thumb,
+  DIST, EVALUATED_AT, LAPTOP, MANIFEST, PHONE, ROOT, card, dropBase64, dropFiles, foreignRequests,
+  outcome, pageOverflow, recordedPage, setEvaluatedAt, short, start, thumb,
 } from './harness.mjs';
 
 const WIDTHS = [['laptop', LAPTOP], ['phone', PHONE]];
@@ -27,10 +27,6 @@ async function seriousViolations(page) {
 }
 
 /** Whether the page scrolls sideways (the phone layout must not). */
-async function pageOverflow(page) {
-  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-}
-
 /** The table's rows: thumbprint, and the text of every cell, in the order shown. */
 async function tableRows(page) {
   return page.$$eval('[data-testid="cert-row"]', (rows) => rows.map((r) => ({

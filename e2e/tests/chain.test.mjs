@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
-import { FIXTURES, LAPTOP, PHONE, assertPageQuiet, dropFiles, screenshot, start } from './harness.mjs';
+import {
+  FIXTURES, LAPTOP, PHONE, assertPageQuiet, dropFiles, pageOverflow, screenshot, start,
+} from './harness.mjs';
 
 const CHAIN = JSON.parse(await readFile(join(FIXTURES, 'chain', 'manifest.json'), 'utf8'));
 const tp = (name) => CHAIN.certs[`${name}.cer`].thumbprint;
@@ -114,7 +116,7 @@ test('the chain fits a phone: nothing scrolls sideways', async () => {
     'chain/enr-root-mismatch.reg',
   );
   await cert(page, 'device-rsa').locator('[data-testid="root-thumbprint"]').waitFor();
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  const overflow = await pageOverflow(page);
   assert.ok(overflow <= 1, `the page scrolls sideways by ${overflow}px at phone width`);
   await screenshot(page, 'chain-phone');
   assertPageQuiet(page, env.server);

@@ -84,6 +84,11 @@ export async function recordedPage(browser, viewport = LAPTOP) {
   return page;
 }
 
+/** How many pixels the page is wider than the window (0 or less: no sideways scrolling). */
+export async function pageOverflow(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+}
+
 /** After a test: the page asked no other origin and logged no error. */
 export function assertPageQuiet(page, server) {
   assert.deepEqual(foreignRequests(page, server), [], 'the page asked another origin');

@@ -7,8 +7,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { AxeBuilder } from '@axe-core/playwright';
 import {
-  ACCOUNT_A, DIST, FIXTURES, LAPTOP, PHONE, card, foreignRequests, outcome, pickFiles, screenshot, start,
-  thumb, toggleFlightChip,
+  ACCOUNT_A, DIST, FIXTURES, LAPTOP, PHONE, card, foreignRequests, outcome, pageOverflow,
+  pickFiles, screenshot, start, thumb, toggleFlightChip,
 } from './harness.mjs';
 import { join } from 'node:path';
 
@@ -165,7 +165,7 @@ describe('the page', () => {
       await p.emulateMedia({ colorScheme: 'dark' });
       await screenshot(p, `full-${label}-dark`);
       // Nothing is wider than the screen, but the graph, which scrolls inside its own box.
-      const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      const overflow = await pageOverflow(p);
       assert.ok(overflow <= 1, `the page scrolls sideways by ${overflow}px at ${label} width`);
       assert.ok(await card(p, 'm1.cer').isVisible());
     }
