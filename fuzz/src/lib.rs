@@ -623,7 +623,7 @@ pub fn fleet(data: &[u8]) {
             if let ime_cert_inspector::fleet::input::Content::Token(t) = &record.content {
                 assert!(t.len() <= MAX_FIELD_BYTES, "a token longer than a field");
             }
-            let row = judge_record(record, &options);
+            let row = judge_record(&record, &options);
             assert!(
                 row.judged() || row.error.is_some(),
                 "a row with neither verdict nor reason"

@@ -19,8 +19,12 @@
 //! assert_eq!(fleet.rows()[0].error.as_deref(), Some("output without a token: no token here"));
 //! ```
 
+pub mod browse;
 pub mod input;
 pub mod render;
+mod source;
+
+pub use source::{FleetSource, Judging};
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
@@ -29,7 +33,7 @@ use serde::Serialize;
 
 use crate::engine::{self, FindingCode, MetadataAction, Severity, TaskOutcome, Via};
 use crate::ingest::facts::decode_token;
-use crate::scenario::{Assumptions, Thumbprint};
+use crate::scenario::{Assumptions, Scenario, Thumbprint, TimeBasis};
 use crate::utc::{DAY, UtcTime};
 
 use input::{Content, FileNote, Record, read_fleet};
@@ -87,13 +91,14 @@ impl FleetRow {
         self.task_outcome.is_some()
     }
 
-    fn unjudged(record: Record, error: String) -> Self {
+    fn unjudged(record: &Record, error: String) -> Self {
         FleetRow {
             device: record
                 .device
+                .clone()
                 .or_else(|| record.device_id.clone())
                 .unwrap_or_else(|| record.origin.clone()),
-            device_id: record.device_id,
+            device_id: record.device_id.clone(),
             collected_at: None,
             evaluated_at: None,
             task_outcome: None,
@@ -105,28 +110,61 @@ impl FleetRow {
             worst_severity: None,
             stable_until: None,
             error: Some(error),
-            source: record.origin,
+            source: record.origin.clone(),
             mdm_expiry: Vec::new(),
         }
     }
 }
 
-/// Judges one row: its token's scenario under the fleet's assumptions.
-pub fn judge_record(record: Record, options: &FleetOptions) -> FleetRow {
+/// One device of a fleet, ready to judge: its token's scenario under the fleet's assumptions.
+pub struct DeviceScenario {
+    pub scenario: Scenario,
+    /// What of the token could not be read (the rest was).
+    pub problems: Vec<String>,
+    /// The device name the token gives.
+    pub device: Option<String>,
+    pub collected_at: Option<UtcTime>,
+    /// How the judging time was chosen: `--at`, else the token's `collected_at`, else now.
+    pub time_basis: TimeBasis,
+}
+
+/// The scenario of a record's token, or why there is none (no token, a bad token).
+pub fn device_scenario(record: &Record, options: &FleetOptions) -> Result<DeviceScenario, String> {
     let token = match &record.content {
         Content::Token(t) => t,
-        Content::NoToken(reason) => {
-            let reason = reason.clone();
-            return FleetRow::unjudged(record, reason);
-        }
+        Content::NoToken(reason) => return Err(reason.clone()),
     };
-    let facts = match decode_token(token) {
-        Ok(f) => f,
-        Err(e) => return FleetRow::unjudged(record, e.to_string()),
+    let facts = decode_token(token).map_err(|e| e.to_string())?;
+    let (at, time_basis) = match (options.at, facts.collected_at()) {
+        (Some(at), _) => (at, TimeBasis::Chosen),
+        (None, Some(at)) => (at, TimeBasis::CollectedAt),
+        (None, None) => (options.now, TimeBasis::Now),
     };
-    let at = options.at.or(facts.collected_at()).unwrap_or(options.now);
     let (mut scenario, problems) = facts.scenario(at, &record.origin);
     scenario.assumptions = options.assumptions.clone();
+    scenario.inputs.time_basis = time_basis;
+    Ok(DeviceScenario {
+        scenario,
+        problems,
+        collected_at: facts.collected_at(),
+        device: facts.dev,
+        time_basis,
+    })
+}
+
+/// Judges one row: its token's scenario under the fleet's assumptions.
+pub fn judge_record(record: &Record, options: &FleetOptions) -> FleetRow {
+    let DeviceScenario {
+        scenario,
+        problems,
+        device,
+        collected_at,
+        ..
+    } = match device_scenario(record, options) {
+        Ok(d) => d,
+        Err(reason) => return FleetRow::unjudged(record, reason),
+    };
+    let at = scenario.evaluated_at;
     let trace = engine::evaluate(&scenario);
     let used = trace.agent.cert.as_ref().and_then(|tp| {
         scenario
@@ -147,11 +185,12 @@ pub fn judge_record(record: Record, options: &FleetOptions) -> FleetRow {
     FleetRow {
         device: record
             .device
-            .or(facts.dev)
+            .clone()
+            .or(device)
             .or_else(|| record.device_id.clone())
             .unwrap_or_else(|| record.origin.clone()),
-        device_id: record.device_id,
-        collected_at: facts.at.map(UtcTime),
+        device_id: record.device_id.clone(),
+        collected_at,
         evaluated_at: Some(at),
         task_outcome: Some(trace.task.outcome),
         metadata_action: Some(trace.task.metadata_action),
@@ -162,9 +201,18 @@ pub fn judge_record(record: Record, options: &FleetOptions) -> FleetRow {
         findings: trace.findings.iter().map(|f| f.code).collect(),
         stable_until: trace.stable_until,
         error: (!problems.is_empty()).then(|| format!("partly read: {}", problems.join("; "))),
-        source: record.origin,
+        source: record.origin.clone(),
         mdm_expiry,
     }
+}
+
+/// A record's row, and whether it names its device (the export's name, or the token's once
+/// judged), which decides whether it can be merged with other rows of the same device.
+fn judge_named(record: &Record, options: &FleetOptions) -> (FleetRow, bool) {
+    let has_name = record.device.is_some();
+    let row = judge_record(record, options);
+    let named = has_name || row.judged();
+    (row, named)
 }
 
 /// Which row of a device is kept: a verdict over none, then the latest `collected_at`, then
@@ -182,16 +230,17 @@ fn device_key(row: &FleetRow, has_name: bool) -> Option<String> {
     has_name.then(|| format!("name:{}", row.device.trim().to_lowercase()))
 }
 
-struct Slot {
+struct Slot<A> {
     first_seq: u64,
     seq: u64,
     row: FleetRow,
+    attached: A,
 }
 
-/// One row per device, and what the rows that were not kept were.
-#[derive(Default)]
-pub struct Fleet {
-    slots: Vec<Slot>,
+/// One row per device, and what the rows that were not kept were. `A` is what the caller keeps
+/// with each kept row (the page: where its token is, to open the device; the CLI: nothing).
+pub struct Fleet<A = ()> {
+    slots: Vec<Slot<A>>,
     index: HashMap<String, usize>,
     /// Rows replaced by a later one of the same device.
     pub duplicates: u64,
@@ -201,19 +250,38 @@ pub struct Fleet {
     pub notes: Vec<String>,
 }
 
-impl Fleet {
+impl<A> Default for Fleet<A> {
+    fn default() -> Self {
+        Fleet {
+            slots: Vec::new(),
+            index: HashMap::new(),
+            duplicates: 0,
+            rows_read: 0,
+            notes: Vec::new(),
+        }
+    }
+}
+
+impl<A> Fleet<A> {
     pub fn new() -> Self {
         Self::default()
     }
 
+    /// Judges one record and adds its row (in one thread; [`run`] judges on every core).
+    pub fn judge(&mut self, seq: u64, record: &Record, options: &FleetOptions, attached: A) {
+        let (row, named) = judge_named(record, options);
+        self.add(seq, row, named, attached);
+    }
+
     /// Adds a judged row (`seq` = its position in the input, for stable order and ties).
-    pub fn add(&mut self, seq: u64, row: FleetRow, has_name: bool) {
+    pub fn add(&mut self, seq: u64, row: FleetRow, has_name: bool, attached: A) {
         self.rows_read += 1;
         let Some(key) = device_key(&row, has_name) else {
             self.slots.push(Slot {
                 first_seq: seq,
                 seq,
                 row,
+                attached,
             });
             return;
         };
@@ -225,6 +293,7 @@ impl Fleet {
                     if better(&row, seq, &slot.row, slot.seq) {
                         slot.row = row;
                         slot.seq = seq;
+                        slot.attached = attached;
                     }
                 }
             }
@@ -234,6 +303,7 @@ impl Fleet {
                     first_seq: seq,
                     seq,
                     row,
+                    attached,
                 });
             }
         }
@@ -248,6 +318,16 @@ impl Fleet {
     /// One row per device, in input order (after [`Self::finish`]).
     pub fn rows(&self) -> Vec<&FleetRow> {
         self.slots.iter().map(|s| &s.row).collect()
+    }
+
+    /// The `i`th device's row and what was kept with it (after [`Self::finish`]).
+    pub fn entry(&self, i: usize) -> Option<(&FleetRow, &A)> {
+        self.slots.get(i).map(|s| (&s.row, &s.attached))
+    }
+
+    /// One row per device with what was kept with it, in input order (after [`Self::finish`]).
+    pub fn entries(&self) -> impl Iterator<Item = (&FleetRow, &A)> {
+        self.slots.iter().map(|s| (&s.row, &s.attached))
     }
 
     pub fn summary(&self) -> Summary {
@@ -385,9 +465,7 @@ pub fn run(
                     let rows: Vec<(u64, FleetRow, bool)> = batch
                         .into_iter()
                         .map(|(seq, record)| {
-                            let has_name = record.device.is_some();
-                            let row = judge_record(record, options);
-                            let named = has_name || row.judged();
+                            let (row, named) = judge_named(&record, options);
                             (seq, row, named)
                         })
                         .collect();
@@ -400,7 +478,7 @@ pub fn run(
         drop(row_tx);
         for rows in row_rx {
             for (seq, row, has_name) in rows {
-                fleet.add(seq, row, has_name);
+                fleet.add(seq, row, has_name, ());
             }
         }
         reader

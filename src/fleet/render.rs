@@ -9,6 +9,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
+use super::browse::{RowFormat, write_rows};
 use super::{Fleet, FleetRow, Summary};
 use crate::engine::{FindingCode, MetadataAction, Severity, TaskOutcome, Via};
 use crate::scenario::Thumbprint;
@@ -117,22 +118,15 @@ pub fn json_row(row: &FleetRow) -> JsonRow<'_> {
 }
 
 /// Writes the fleet in `format`.
-pub fn write_fleet(out: &mut dyn Write, fleet: &Fleet, format: FleetFormat) -> std::io::Result<()> {
+pub fn write_fleet<A>(
+    out: &mut dyn Write,
+    fleet: &Fleet<A>,
+    format: FleetFormat,
+) -> std::io::Result<()> {
     let rows = fleet.rows();
     match format {
-        FleetFormat::Jsonl => {
-            for row in rows {
-                serde_json::to_writer(&mut *out, &json_row(row))?;
-                out.write_all(b"\n")?;
-            }
-        }
-        FleetFormat::Csv => {
-            writeln!(out, "{}", COLUMNS.join(","))?;
-            for row in rows {
-                let line: Vec<String> = cells(row).iter().map(|c| csv_cell(c)).collect();
-                writeln!(out, "{}", line.join(","))?;
-            }
-        }
+        FleetFormat::Jsonl => write_rows(out, rows, RowFormat::Jsonl)?,
+        FleetFormat::Csv => write_rows(out, rows, RowFormat::Csv)?,
         FleetFormat::Text => {
             for row in rows {
                 let c = cells(row).map(|s| terminal(&s));

@@ -37,7 +37,7 @@ pub fn limit_for(kind: FileKind) -> usize {
         FileKind::Certificate | FileKind::Pkcs7 | FileKind::PemOrBase64Text => MAX_CERT_FILE,
         FileKind::Pkcs12 => MAX_PKCS12_FILE,
         FileKind::Bundle => MAX_BUNDLE_FILE,
-        FileKind::Registry | FileKind::AgentLog => MAX_STREAMED_FILE,
+        FileKind::Registry | FileKind::AgentLog | FileKind::Facts => MAX_STREAMED_FILE,
         FileKind::Empty | FileKind::Unknown => MAX_UNKNOWN_FILE,
     }
 }

@@ -26,6 +26,9 @@ pub enum FileKind {
     Bundle,
     /// An agent log in CMTrace format.
     AgentLog,
+    /// Facts tokens (`IMECERT1:…`): one device's, or a fleet's in a Remediation export (the
+    /// admin center's CSV, Graph JSON, JSON Lines, text).
+    Facts,
     /// Zero bytes, or only white space.
     Empty,
     Unknown,
@@ -42,6 +45,7 @@ impl FileKind {
             FileKind::Registry => "a registry export",
             FileKind::Bundle => "a scenario bundle",
             FileKind::AgentLog => "an agent log",
+            FileKind::Facts => "facts tokens (a Remediation export)",
             FileKind::Empty => "an empty file",
             FileKind::Unknown => "an unrecognised file",
         }
@@ -50,6 +54,25 @@ impl FileKind {
 
 /// How far text checks look. Markers sit at the top of every format we read.
 const TEXT_WINDOW: usize = 8 * 1024;
+
+/// Graph's name of a Remediation's detection output, and the fields of every Graph page: a
+/// Graph export whose first devices have no token (or a page with no rows) is still a fleet
+/// file, and the fleet reader says what it holds; it is never a scenario bundle.
+const GRAPH_MARKERS: [&str; 3] = [
+    "preRemediationDetectionScriptOutput",
+    "\"@odata.context\"",
+    "\"@odata.nextLink\"",
+];
+
+/// Whether the text holds a token's envelope, `IMECERT<digits>:` (any version, so that a newer
+/// one is read as such and told apart).
+fn holds_token(text: &str) -> bool {
+    text.match_indices("IMECERT").any(|(at, m)| {
+        let rest = text.get(at + m.len()..).unwrap_or("");
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        digits > 0 && rest.as_bytes().get(digits) == Some(&b':')
+    })
+}
 
 /// The marker of a scenario bundle's `schema` value.
 pub const BUNDLE_SCHEMA_PREFIX: &str = "ime-cert-inspector/scenario/";
@@ -97,6 +120,7 @@ fn hint_from_extension(ext: &str, bytes: &[u8]) -> FileKind {
         "reg" if textual => FileKind::Registry,
         "log" | "lo_" if textual => FileKind::AgentLog,
         "json" if textual => FileKind::Bundle,
+        "csv" | "jsonl" if textual => FileKind::Facts,
         _ => FileKind::Unknown,
     }
 }
@@ -285,6 +309,10 @@ fn utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> String {
 /// Text formats, most specific first: a bundle embeds `.reg` text and log lines, so it is
 /// recognised before them.
 fn sniff_text(text: &str, ext: &str) -> Option<FileKind> {
+    // Before the bundle check: Graph's JSON starts with `{` too.
+    if holds_token(text) || GRAPH_MARKERS.iter().any(|m| text.contains(m)) {
+        return Some(FileKind::Facts);
+    }
     let trimmed = text.trim_start();
     if trimmed.starts_with('{') {
         return (text.contains(BUNDLE_SCHEMA_PREFIX) || ext == "json").then_some(FileKind::Bundle);
@@ -445,6 +473,30 @@ mod tests {
             sniff("paste", b"MIIBszCCAVmgAwIBAgIU\r\nAAAA\r\n"),
             FileKind::PemOrBase64Text
         );
+    }
+
+    #[test]
+    fn facts_tokens_and_remediation_exports() {
+        let csv = "\u{feff}\"Device name\",\"Output\"\r\n\"PC-1\",\"IMECERT1:abc\"\r\n";
+        assert_eq!(sniff("DeviceStatus.csv", csv.as_bytes()), FileKind::Facts);
+        assert_eq!(sniff("token.txt", b"IMECERT1:abc"), FileKind::Facts);
+        assert_eq!(sniff("future.txt", b"IMECERT12:abc"), FileKind::Facts);
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(csv.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        assert_eq!(sniff("export.csv", &utf16), FileKind::Facts);
+        let graph = r#"{"value":[{"preRemediationDetectionScriptOutput":null}]}"#;
+        assert_eq!(sniff("graph.json", graph.as_bytes()), FileKind::Facts);
+        let empty_page = r#"{"@odata.context":"x","value":[],"@odata.nextLink":"https://x"}"#;
+        assert_eq!(sniff("page.json", empty_page.as_bytes()), FileKind::Facts);
+        assert_eq!(
+            sniff("devices.csv", b"Device name,Output\nPC-1,\n"),
+            FileKind::Facts
+        );
+        // The word alone is not a token: a bundle naming the tool stays a bundle.
+        let bundle = r#"{"schema":"ime-cert-inspector/scenario/v1","note":"IMECERT tool"}"#;
+        assert_eq!(sniff("b.json", bundle.as_bytes()), FileKind::Bundle);
     }
 
     #[test]

@@ -44,6 +44,9 @@ pub(super) fn read_into(file: &mut LoadedFile, bytes: &[u8], passwords: &[&str])
             }
             file.log_events = events;
         }
+        FileKind::Facts => file.fail(format!(
+            "{name} holds facts tokens: the page opens it in the fleet view; on the command line, `imecert fleet {name}` judges every device in it (a file of one token can also be given to `imecert` alone)"
+        )),
         FileKind::Unknown => file.fail(format!(
             "{name}: not a certificate, PKCS#12, PKCS#7, registry export or bundle (the content matches no known format)"
         )),
