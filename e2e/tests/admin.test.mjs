@@ -7,24 +7,15 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { AxeBuilder } from '@axe-core/playwright';
 import {
   DIST, EVALUATED_AT, LAPTOP, MANIFEST, PHONE, ROOT, card, dropBase64, dropFiles, foreignRequests,
-  outcome, pageOverflow, recordedPage, setEvaluatedAt, short, start, thumb,
+  outcome, pageOverflow, recordedPage, seriousViolations, setEvaluatedAt, short, start, thumb,
 } from './harness.mjs';
 
 const WIDTHS = [['laptop', LAPTOP], ['phone', PHONE]];
 const OFFLINE = join(DIST, 'ime-cert-inspector-offline.html');
 const FILES = ['certs/m1.cer', 'certs/m2.cer', 'reg/enr-m1.reg'];
 const TABLE_FILES = ['certs/m0.cer', 'certs/m1.cer', 'certs/m2.cer', 'certs/x.cer', 'reg/enr-m1.reg'];
-
-/** axe-core's serious and critical violations, one line each. */
-async function seriousViolations(page) {
-  const result = await new AxeBuilder({ page }).analyze();
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
-}
 
 /** Whether the page scrolls sideways (the phone layout must not). */
 /** The table's rows: thumbprint, and the text of every cell, in the order shown. */

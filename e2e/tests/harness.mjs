@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
 import { serve } from '../server.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -89,6 +90,14 @@ export async function pageOverflow(page) {
   return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
 }
 
+/** axe-core's serious and critical violations on the whole page, one line each. */
+export async function seriousViolations(page) {
+  const result = await new AxeBuilder({ page }).analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+}
+
 /** After a test: the page asked no other origin and logged no error. */
 export function assertPageQuiet(page, server) {
   assert.deepEqual(foreignRequests(page, server), [], 'the page asked another origin');
@@ -123,8 +132,11 @@ export async function dropNamedFiles(page, entries) {
   await dropBase64(page, files);
 }
 
-/** Drops in-memory files (`{ name, base64 }`) in one drop, as dropFiles does. */
-export async function dropBase64(page, files) {
+/**
+ * Drops in-memory files (`{ name, base64 }`) in one drop, as dropFiles does, and waits for
+ * `cards` new file cards (one per file unless told: a fleet export opens the fleet view instead).
+ */
+export async function dropBase64(page, files, { cards = files.length } = {}) {
   const before = await page.locator('[data-testid="file-card"]').count();
   await page.evaluate((list) => {
     const transfer = new DataTransfer();
@@ -137,7 +149,7 @@ export async function dropBase64(page, files) {
       target.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: transfer }));
     }
   }, files);
-  await waitForCards(page, before + files.length);
+  await waitForCards(page, before + cards);
 }
 
 async function waitForCards(page, count) {

@@ -25,6 +25,11 @@ pub fn now() -> UtcTime {
     UtcTime((js_sys::Date::now() / 1000.0).floor() as i64)
 }
 
+/// A millisecond clock for measuring slices of work (`Date.now()`).
+pub fn clock_ms() -> f64 {
+    js_sys::Date::now()
+}
+
 /// Offers `text` as a file download (the report, the exports). Nothing leaves the browser: the
 /// file is built from a `blob:` URL of this page, revoked a minute after the click.
 pub fn download_text(file_name: &str, mime: &str, text: &str) -> Result<(), AppError> {

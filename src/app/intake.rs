@@ -6,8 +6,8 @@ use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use super::collector::{BUNDLE_LANDS, RUN_AS, offline_offer, script_download};
+use super::fleet_judge::add_text;
 use super::loader::{files_of, read_files};
-use super::state::Action;
 use super::use_app;
 
 /// The `reg export` commands for the three keys the inspector reads (the collector's own list,
@@ -72,9 +72,11 @@ pub fn intake(props: &IntakeProps) -> Html {
         let app = app.clone();
         let paste_text = paste_text.clone();
         Callback::from(move |_: MouseEvent| {
-            app.dispatch(Action::AddText {
-                text: (*paste_text).clone(),
-            });
+            let dispatch = app.dispatcher();
+            add_text(
+                (*paste_text).clone(),
+                &Callback::from(move |a| dispatch.dispatch(a)),
+            );
             paste_text.set(String::new());
         })
     };

@@ -27,8 +27,8 @@ use crate::ingest::reg::{RegError, RegSummary, RegistryState};
 use crate::ingest::sniff::{FileKind, sniff};
 
 use super::error::AppError;
-use super::pkcs12_open;
 use super::state::{Action, ReadFile};
+use super::{fleet_judge, pkcs12_open};
 
 /// Files larger than this are read in slices, with progress.
 pub const CHUNKED_ABOVE: u64 = 4 * 1024 * 1024;
@@ -153,6 +153,10 @@ async fn read_batch(files: Vec<gloo_file::File>, dispatch: &Callback<Action>) {
                 add_batch(&mut batch, dispatch);
                 open_pkcs12(name, bytes, dispatch).await;
             }
+            Ok(bytes) if fleet_judge::is_fleet(&name, &bytes) => {
+                add_batch(&mut batch, dispatch);
+                fleet_judge::open_fleet(&name, &bytes, dispatch);
+            }
             Ok(bytes) => batch.push(ReadFile::Bytes {
                 name,
                 bytes: bytes.into(),
@@ -221,6 +225,11 @@ async fn read_big(file: gloo_file::File, dispatch: &Callback<Action>) {
     let size = file.size();
     let ticket = NEXT_TICKET.fetch_add(1, Ordering::Relaxed);
     let action = match read_in_slices(&file, &name, size, ticket, dispatch).await {
+        Ok(Loaded::Bytes(bytes)) if fleet_judge::is_fleet(&name, &bytes) => {
+            fleet_judge::open_fleet(&name, &bytes, dispatch);
+            dispatch.emit(Action::LoadFinished { ticket });
+            return;
+        }
         // Opened here, asynchronously: the core's synchronous open would freeze the page.
         Ok(Loaded::Bytes(bytes)) if pkcs12_open::is_pkcs12(&name, &bytes) => {
             let opened = pkcs12_open::open(&bytes, &[]).await;

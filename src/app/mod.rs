@@ -13,7 +13,10 @@
 //! `overrides` edit the agent profile. `share_panel` copies the share link and exports (with
 //! `raster` for the PNG) and saves the scenario as a bundle; `share_link` opens `#v1=…` links
 //! from the address and `shared_banner` says when the page shows one; `collector` offers the
-//! collector script.
+//! collector script. A dropped Remediation export opens the fleet view instead: `fleet_judge`
+//! reads and judges it in slices, `fleet_state` is what the page keeps of it, `fleet_view` shows
+//! its counts (`fleet_charts`) and its devices (`fleet_table`), and a device opens in the
+//! single-device view.
 
 pub mod assumptions;
 pub mod browser;
@@ -28,6 +31,11 @@ pub mod error;
 pub mod file_card;
 pub mod file_list;
 pub mod findings;
+pub mod fleet_charts;
+pub mod fleet_judge;
+pub mod fleet_state;
+pub mod fleet_table;
+pub mod fleet_view;
 pub mod flighted;
 pub mod format;
 pub mod graph_view;

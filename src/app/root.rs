@@ -13,6 +13,8 @@ use super::claims_view::StickyAnswer;
 use super::collector::Collector;
 use super::file_list::FileList;
 use super::findings::Findings;
+use super::fleet_judge::{add_text, use_fleet_judging};
+use super::fleet_view::FleetView;
 use super::graph_view::GraphView;
 use super::intake::Intake;
 use super::loader::{files_of, read_files};
@@ -31,9 +33,13 @@ pub fn app() -> Html {
     let dragging = use_state_eq(|| false);
     use_page_listeners(state.dispatcher(), dragging.setter());
     use_share_link(state.dispatcher());
+    use_fleet_judging(&state, state.dispatcher());
 
-    let has_files =
-        !state.workspace.files().is_empty() || !state.loading.is_empty() || state.shared.is_some();
+    let has_files = !state.workspace.files().is_empty()
+        || !state.loading.is_empty()
+        || state.shared.is_some()
+        || state.fleet.is_some();
+    let fleet_view = state.fleet.as_ref().is_some_and(|f| f.device.is_none());
     let notice = state.notice.clone().map(|text| {
         let dispatch = state.dispatcher();
         let close = Callback::from(move |_| dispatch.dispatch(Action::Notify(None)));
@@ -58,16 +64,20 @@ pub fn app() -> Html {
                 <main class="main-column" id="main">
                     <SharedBanner />
                     <Intake compact={has_files} />
-                    <Summary />
-                    <StickyAnswer />
-                    if state.judgement.is_some() {
-                        <Findings />
-                        <LogPanel />
-                        <GraphView />
-                        <SharePanel />
+                    if fleet_view {
+                        <FleetView />
+                    } else {
+                        <Summary />
+                        <StickyAnswer />
+                        if state.judgement.is_some() {
+                            <Findings />
+                            <LogPanel />
+                            <GraphView />
+                            <SharePanel />
+                        }
+                        <CertTable />
+                        <FileList />
                     }
-                    <CertTable />
-                    <FileList />
                     <Collector />
                 </main>
                 <aside class="side-panel panel" aria-labelledby="assumptions-title">
@@ -188,6 +198,7 @@ fn handle_paste(event: &Event, dispatch: &UseReducerDispatcher<State>) {
         && !text.trim().is_empty()
     {
         event.prevent_default();
-        dispatch.dispatch(Action::AddText { text });
+        let dispatch = dispatch.clone();
+        add_text(text, &Callback::from(move |a| dispatch.dispatch(a)));
     }
 }

@@ -3,6 +3,7 @@
 
 use yew::prelude::*;
 
+use super::fleet_view::FleetDeviceBanner;
 use super::share_link::clear_address_fragment;
 use super::state::Action;
 use super::use_app;
@@ -32,6 +33,9 @@ pub fn shared_banner() -> Html {
                 <button type="button" onclick={leave}>{ "Dismiss" }</button>
             </section>
         };
+    }
+    if app.fleet.as_ref().is_some_and(|f| f.device.is_some()) {
+        return html! { <FleetDeviceBanner /> };
     }
     let Some(shared) = &app.shared else {
         return html! {};

@@ -16,6 +16,8 @@ use serde::{Deserialize, Serialize};
 use yew::prelude::*;
 
 use crate::engine::{NodeId, Trace};
+use crate::fleet::browse::Filter;
+use crate::fleet::{FleetSource, device_scenario};
 use crate::guid::Guid;
 use crate::ingest::pkcs12::{Pkcs12Contents, Pkcs12Error};
 use crate::ingest::reg::{RegError, RegSummary, RegistryState};
@@ -24,6 +26,8 @@ use crate::scenario::{
 };
 use crate::utc::UtcTime;
 use crate::workspace::{CertTarget, FileId, Judgement, SavedRegistry, Workspace, registry_texts};
+
+use super::fleet_state::{FleetState, JudgeKey, JudgedFleet};
 
 /// A file still being read from disk (big files are read in chunks, with a progress bar).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,6 +91,9 @@ pub struct State {
     /// metadata"), shown next to the Answer; `None` when it changed nothing.
     #[serde(skip)]
     pub answer_change: Option<String>,
+    /// The fleet the page shows (a dropped Remediation export); `None` for one device's files.
+    #[serde(skip)]
+    pub fleet: Option<FleetState>,
 }
 
 /// Every change the page can make.
@@ -170,11 +177,47 @@ pub enum Action {
     /// Leaves the shared view (and dismisses a link error).
     LeaveShared,
     SetRedact(bool),
+    /// A fleet file's devices (read by `fleet_judge::open_fleet`): they open the fleet view, or
+    /// join the fleet it shows.
+    AddFleet(Box<FleetSource>),
+    /// How far the judging of `source` under `key` has got (ignored when stale).
+    FleetProgress {
+        source: Rc<FleetSource>,
+        key: JudgeKey,
+        done: usize,
+        total: usize,
+    },
+    /// The judged fleet (ignored when the page has moved on to other files or assumptions).
+    FleetJudged {
+        source: Rc<FleetSource>,
+        judged: Rc<JudgedFleet>,
+    },
+    SetFleetFilter(Filter),
+    /// Opens a device of the fleet (its record) in the single-device view.
+    OpenFleetDevice(usize),
+    /// Back from a device to the fleet, with the table as it was.
+    BackToFleet,
+    CloseFleet,
     /// Judge at a moment with how it was chosen ("As collected", "Now").
     JudgeAt {
         at: UtcTime,
         basis: TimeBasis,
     },
+}
+
+impl Action {
+    /// Whether the action brings files or text for the single-device view.
+    fn adds_device_input(&self) -> bool {
+        matches!(
+            self,
+            Action::AddFile { .. }
+                | Action::AddFiles(_)
+                | Action::AddPkcs12 { .. }
+                | Action::AddParsedRegistry { .. }
+                | Action::AddText { .. }
+                | Action::AddFailed { .. }
+        )
+    }
 }
 
 /// The handle components get from the context: the state and its dispatcher.
@@ -199,11 +242,15 @@ impl State {
             saved_registry: Rc::default(),
             time_basis: TimeBasis::Now,
             answer_change: None,
+            fleet: None,
         }
     }
 
     /// Applies one action. Returns whether the verdict may have changed.
     pub fn apply(&mut self, action: Action) -> bool {
+        if action.adds_device_input() {
+            self.leave_fleet_view();
+        }
         match action {
             Action::AddFile { name, bytes } => self.add_bytes(&name, &bytes),
             Action::AddFiles(files) => {
@@ -333,8 +380,149 @@ impl State {
                 self.redact = redact;
                 return false;
             }
+            Action::AddFleet(part) => self.add_fleet(*part),
+            Action::FleetProgress {
+                source,
+                key,
+                done,
+                total,
+            } => {
+                let current = self.fleet_key();
+                if let Some(fleet) = &mut self.fleet
+                    && Rc::ptr_eq(&fleet.source, &source)
+                    && key == current
+                {
+                    fleet.progress = Some((done, total));
+                }
+                return false;
+            }
+            Action::FleetJudged { source, judged } => {
+                return self.take_judged_fleet(&source, judged);
+            }
+            Action::SetFleetFilter(filter) => {
+                if let Some(fleet) = &mut self.fleet {
+                    fleet.filter = filter;
+                }
+                return false;
+            }
+            Action::OpenFleetDevice(record) => return self.open_fleet_device(record),
+            Action::BackToFleet => {
+                let Some(fleet) = &mut self.fleet else {
+                    return false;
+                };
+                fleet.device = None;
+                self.shared = None;
+                self.selected_node = None;
+            }
+            Action::CloseFleet => {
+                if self.fleet.take().is_none() {
+                    return false;
+                }
+                self.shared = None;
+                self.selected_node = None;
+            }
         }
         true
+    }
+
+    /// The question the fleet is judged under: the assumptions, and the time only when the user
+    /// chose one (otherwise every device is judged at its own `collected_at`).
+    pub fn fleet_key(&self) -> JudgeKey {
+        JudgeKey {
+            assumptions: self.assumptions.clone(),
+            at: (self.time_basis == TimeBasis::Chosen).then_some(self.evaluated_at),
+        }
+    }
+
+    /// A fleet file replaces what the page shows, as a share link does (the single-device files
+    /// go), unless the fleet view is open: then its devices join the fleet.
+    fn add_fleet(&mut self, part: FleetSource) {
+        if let Some(fleet) = self.fleet.as_mut().filter(|f| f.device.is_none()) {
+            fleet.extend(part);
+            return;
+        }
+        let closed = self.workspace.files().len();
+        if closed > 0 {
+            self.notice = Some(format!(
+                "The fleet view replaced the {closed} file{} shown before.",
+                if closed == 1 { "" } else { "s" }
+            ));
+        }
+        self.workspace = Rc::new(Workspace::new());
+        self.saved_registry = Rc::default();
+        self.unlocking.clear();
+        self.shared = None;
+        self.link_error = None;
+        self.selected_node = None;
+        self.fleet = Some(FleetState::new(part));
+    }
+
+    /// Takes a judged fleet if it answers what the page asks now. A fleet of one judged device
+    /// opens that device at once (a lone token is a device, not a fleet).
+    fn take_judged_fleet(&mut self, source: &Rc<FleetSource>, judged: Rc<JudgedFleet>) -> bool {
+        let key = self.fleet_key();
+        let Some(fleet) = &mut self.fleet else {
+            return false;
+        };
+        if !Rc::ptr_eq(&fleet.source, source) || judged.under != key {
+            return false;
+        }
+        let first_time = fleet.judged.is_none();
+        let lone = judged
+            .fleet
+            .entries()
+            .next()
+            .filter(|_| judged.summary.devices == 1);
+        let lone = lone
+            .filter(|(row, _)| row.judged())
+            .map(|(_, index)| *index);
+        fleet.judged = Some(judged);
+        fleet.progress = None;
+        match lone {
+            Some(record) if first_time && fleet.device.is_none() => self.open_fleet_device(record),
+            _ => false,
+        }
+    }
+
+    /// Opens one device of the fleet as the page's scenario (judged at its `collected_at`
+    /// unless the user chose a time), as a share link is opened.
+    fn open_fleet_device(&mut self, record: usize) -> bool {
+        let options = self.fleet_key().options(self.evaluated_at);
+        let Some(fleet) = &mut self.fleet else {
+            return false;
+        };
+        let Some(found) = fleet.source.records.get(record) else {
+            return false;
+        };
+        match device_scenario(found, &options) {
+            Ok(device) => {
+                self.evaluated_at = device.scenario.evaluated_at;
+                self.time_basis = device.time_basis;
+                self.notice = (!device.problems.is_empty()).then(|| {
+                    format!(
+                        "Part of this device's token could not be read: {}.",
+                        device.problems.join("; ")
+                    )
+                });
+                self.shared = Some(Rc::new(device.scenario));
+                fleet.device = Some(record);
+                self.selected_node = None;
+                self.link_error = None;
+                true
+            }
+            Err(reason) => {
+                self.notice = Some(format!("This device has no verdict: {reason}."));
+                false
+            }
+        }
+    }
+
+    /// New files for the single-device view close the fleet view (a device opened from the
+    /// fleet stays open, and the files join it, as they join a share link's scenario).
+    fn leave_fleet_view(&mut self) {
+        if self.fleet.as_ref().is_some_and(|f| f.device.is_none()) {
+            self.fleet = None;
+        }
     }
 
     /// Adds one file read in full, keeping what "Save scenario" and a bundle's assumptions need.
@@ -459,6 +647,7 @@ impl PartialEq for State {
             && Rc::ptr_eq(&self.saved_registry, &other.saved_registry)
             && self.time_basis == other.time_basis
             && self.answer_change == other.answer_change
+            && self.fleet == other.fleet
     }
 }
 
@@ -675,6 +864,111 @@ mod tests {
             same.answer_change, None,
             "an edit that keeps the answer says nothing"
         );
+    }
+
+    const FLEET_CSV: &[u8] = include_bytes!("../../tests/fixtures/fleet/fleet.csv");
+
+    /// The page with the fixture fleet opened and judged, as `fleet_judge` would judge it.
+    fn with_fleet(state: Rc<State>) -> Rc<State> {
+        let mut part = FleetSource::new();
+        part.add_file("fleet.csv", FLEET_CSV);
+        let opened = state.reduce(Action::AddFleet(Box::new(part)));
+        let fleet = opened.fleet.as_ref().expect("the fleet view is open");
+        let key = opened.fleet_key();
+        let judged =
+            crate::fleet::Judging::new(fleet.source.clone(), key.options(opened.evaluated_at))
+                .finish();
+        let source = fleet.source.clone();
+        opened.reduce(Action::FleetJudged {
+            source,
+            judged: Rc::new(JudgedFleet::new(judged, key)),
+        })
+    }
+
+    #[wasm_bindgen_test]
+    fn a_fleet_replaces_the_files_and_a_device_file_closes_it() {
+        let state = with_fleet(empty().reduce(Action::AddFile {
+            name: "m1.cer".into(),
+            bytes: Rc::from(M1),
+        }));
+        assert!(
+            state.workspace.files().is_empty(),
+            "the device's files went"
+        );
+        assert!(state.judgement.is_none(), "a fleet has no single verdict");
+        let fleet = state.fleet.as_ref().expect("a fleet");
+        let judged = fleet.judged.as_ref().expect("judged");
+        assert_eq!(judged.summary.devices, 16);
+        assert!(fleet.progress.is_none());
+        let closed = state.reduce(Action::AddFile {
+            name: "m1.cer".into(),
+            bytes: Rc::from(M1),
+        });
+        assert!(closed.fleet.is_none());
+        assert!(closed.judgement.is_some());
+    }
+
+    #[wasm_bindgen_test]
+    fn a_stale_judgement_is_ignored() {
+        let state = with_fleet(empty());
+        let fleet = state.fleet.clone().expect("a fleet");
+        let judged = fleet.judged.clone().expect("judged");
+        // The assumptions changed since: the old verdicts no longer answer the page's question.
+        let edited = state.reduce(Action::SetRenewalWindow(90));
+        assert!(
+            !edited
+                .fleet
+                .as_ref()
+                .is_some_and(|f| f.is_judged_under(&edited.fleet_key()))
+        );
+        let stale = edited.reduce(Action::FleetJudged {
+            source: fleet.source.clone(),
+            judged,
+        });
+        assert!(
+            !stale
+                .fleet
+                .as_ref()
+                .is_some_and(|f| f.is_judged_under(&stale.fleet_key()))
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn a_device_opens_with_its_verdict_and_back_keeps_the_filter() {
+        let state = with_fleet(empty());
+        let filter = Filter {
+            text: "ws-0".into(),
+            ..Filter::default()
+        };
+        let filtered = state.reduce(Action::SetFleetFilter(filter.clone()));
+        let judged = filtered
+            .fleet
+            .as_ref()
+            .and_then(|f| f.judged.clone())
+            .expect("judged");
+        let (row, record) = judged
+            .fleet
+            .entries()
+            .find(|(row, _)| row.judged())
+            .map(|(row, record)| (row.clone(), *record))
+            .expect("a judged device");
+        let opened = filtered.reduce(Action::OpenFleetDevice(record));
+        let trace = &opened
+            .judgement
+            .as_ref()
+            .expect("the device is judged")
+            .trace;
+        assert_eq!(Some(trace.task.outcome), row.task_outcome);
+        assert_eq!(
+            trace.findings.iter().map(|f| f.code).collect::<Vec<_>>(),
+            row.findings
+        );
+        assert_eq!(Some(opened.evaluated_at), row.collected_at);
+        let back = opened.reduce(Action::BackToFleet);
+        let fleet = back.fleet.as_ref().expect("the fleet");
+        assert_eq!(fleet.device, None);
+        assert_eq!(fleet.filter, filter);
+        assert!(back.shared.is_none() && back.judgement.is_none());
     }
 
     #[wasm_bindgen_test]

@@ -106,8 +106,10 @@ impl Filter {
     }
 }
 
+/// ASCII case folding: device names, IDs, thumbprints and codes are ASCII in practice, and
+/// Unicode's case tables would cost the page 4 KB.
 fn haystack_contains(row: &FleetRow, needle: &str) -> bool {
-    let has = |text: &str| text.to_lowercase().contains(needle);
+    let has = |text: &str| text.to_ascii_lowercase().contains(needle);
     has(&row.device)
         || row.device_id.as_deref().is_some_and(has)
         || row.agent_cert.as_ref().is_some_and(|t| has(&t.to_string()))
@@ -118,7 +120,7 @@ fn haystack_contains(row: &FleetRow, needle: &str) -> bool {
 
 /// The positions (in `rows`) of the rows the filter keeps, in its order. Ties keep input order.
 pub fn select(rows: &[&FleetRow], filter: &Filter) -> Vec<usize> {
-    let needle = filter.text.trim().to_lowercase();
+    let needle = filter.text.trim().to_ascii_lowercase();
     let mut kept: Vec<usize> = rows
         .iter()
         .enumerate()
@@ -127,17 +129,22 @@ pub fn select(rows: &[&FleetRow], filter: &Filter) -> Vec<usize> {
         .collect();
     if filter.sort != SortKey::Input {
         let row = |i: usize| rows.get(i).copied();
-        kept.sort_by(|&a, &b| {
-            let order = match (row(a), row(b)) {
+        let mut order = |&a: &usize, &b: &usize| {
+            let by_key = match (row(a), row(b)) {
                 (Some(a), Some(b)) => compare(a, b, filter.sort),
                 _ => Ordering::Equal,
             };
-            if filter.descending {
-                order.reverse()
+            let by_key = if filter.descending {
+                by_key.reverse()
             } else {
-                order
-            }
-        });
+                by_key
+            };
+            by_key.then(a.cmp(&b))
+        };
+        // Unstable is stable here (ties fall back to input order), and one `dyn` comparator
+        // keeps a single copy of the sort in the page.
+        let order: &mut dyn FnMut(&usize, &usize) -> Ordering = &mut order;
+        kept.sort_unstable_by(order);
     }
     kept
 }
@@ -149,8 +156,8 @@ fn compare(a: &FleetRow, b: &FleetRow, key: SortKey) -> Ordering {
         SortKey::Input => Ordering::Equal,
         SortKey::Device => a
             .device
-            .to_lowercase()
-            .cmp(&b.device.to_lowercase())
+            .to_ascii_lowercase()
+            .cmp(&b.device.to_ascii_lowercase())
             .then_with(|| a.device.cmp(&b.device)),
         SortKey::Verdict => Verdict::of(a).cmp(&Verdict::of(b)),
         SortKey::Expires => a.agent_cert_not_after.cmp(&b.agent_cert_not_after),
@@ -262,7 +269,7 @@ mod tests {
         let names = |f: &Filter| -> Vec<String> {
             select(&rows, f)
                 .into_iter()
-                .filter_map(|i| rows.get(i).map(|r| r.device.to_lowercase()))
+                .filter_map(|i| rows.get(i).map(|r| r.device.to_ascii_lowercase()))
                 .collect()
         };
         let up = names(&by_name);

@@ -466,11 +466,66 @@ fn read_json(
         used: std::rc::Rc::clone(&used),
     };
     let mut de = serde_json::Deserializer::from_reader(budget);
+    read_json_values(name, &mut de, &used, emit, note);
+    Ok(())
+}
+
+/// A fleet file already in memory (the page), read as [`read_fleet`] reads it; JSON is parsed
+/// from the text rather than streamed, which keeps a second JSON reader out of the page.
+pub fn read_fleet_bytes(
+    name: &str,
+    bytes: &[u8],
+    emit: &mut dyn FnMut(Record),
+    note: &mut dyn FnMut(FileNote),
+) -> std::io::Result<()> {
+    let utf16 = match bytes {
+        [0xFF, 0xFE, ..] => Some(false),
+        [0xFE, 0xFF, ..] => Some(true),
+        _ => None,
+    };
+    let decoded;
+    let text = match utf16 {
+        Some(big_endian) => {
+            let mut utf8 = String::new();
+            Utf16Reader::new(bytes.get(2..).unwrap_or_default(), big_endian)
+                .read_to_string(&mut utf8)?;
+            decoded = utf8;
+            decoded.as_str()
+        }
+        None => &*String::from_utf8_lossy(bytes),
+    };
+    let text = text.trim_start_matches('\u{feff}').trim_start();
+    if text.is_empty() {
+        note(FileNote {
+            message: format!("{name} is empty"),
+        });
+        return Ok(());
+    }
+    match sniff_shape(text.as_bytes()) {
+        Shape::Json => {
+            let used = std::cell::Cell::new(0);
+            let mut de = serde_json::Deserializer::from_str(text);
+            read_json_values(name, &mut de, &used, emit, note);
+            Ok(())
+        }
+        Shape::Csv(delimiter) => read_csv(name, text.as_bytes(), delimiter, emit, note),
+        Shape::Text => read_text(name, text.as_bytes(), emit, note),
+    }
+}
+
+/// Every JSON value of a file (one object, a page, an array, or JSON Lines), row by row.
+fn read_json_values<'de, R: serde_json::de::Read<'de>>(
+    name: &str,
+    de: &mut serde_json::Deserializer<R>,
+    used: &std::cell::Cell<u64>,
+    emit: &mut dyn FnMut(Record),
+    note: &mut dyn FnMut(FileNote),
+) {
     let mut index = 0u64;
     let mut value_number = 0u64;
     loop {
         if de.end().is_ok() {
-            return Ok(());
+            return;
         }
         value_number += 1;
         used.set(0);
@@ -480,9 +535,9 @@ fn read_json(
             emit,
             next_link: false,
             rows: 0,
-            used: &used,
+            used,
         };
-        let result = TopSeed(&mut state).deserialize(&mut de);
+        let result = TopSeed(&mut state).deserialize(&mut *de);
         let (next_link, rows) = (state.next_link, state.rows);
         if let Err(e) = result {
             note(FileNote {
@@ -490,7 +545,7 @@ fn read_json(
                     "{name}: JSON value {value_number} is not readable ({e}); the rows before it were read"
                 ),
             });
-            return Ok(());
+            return;
         }
         if next_link && rows == 0 {
             note(FileNote {

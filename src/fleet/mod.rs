@@ -311,7 +311,8 @@ impl<A> Fleet<A> {
 
     /// Puts the rows in input order (first appearance of each device). Call once all are in.
     pub fn finish(&mut self) {
-        self.slots.sort_by_key(|s| s.first_seq);
+        // `first_seq` is unique: unstable sorting gives the one order.
+        self.slots.sort_unstable_by_key(|s| s.first_seq);
         self.index.clear();
     }
 

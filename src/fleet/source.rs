@@ -8,7 +8,7 @@
 
 use std::rc::Rc;
 
-use super::input::{Record, read_fleet};
+use super::input::{Record, read_fleet_bytes};
 use super::{Fleet, FleetOptions};
 
 /// The device rows of every fleet file opened so far, tokens included.
@@ -32,7 +32,7 @@ impl FleetSource {
         self.files.push(name.to_string());
         let records = &mut self.records;
         let notes = &mut self.notes;
-        let read = read_fleet(name, bytes, &mut |r| records.push(r), &mut |n| {
+        let read = read_fleet_bytes(name, bytes, &mut |r| records.push(r), &mut |n| {
             notes.push(n.message)
         });
         if let Err(e) = read {
@@ -122,6 +122,7 @@ mod tests {
             steps += 1;
         }
         assert!(steps > 1, "the fixture takes more than one step of 3");
+        assert!(source.notes.is_empty(), "{:?}", source.notes);
         let stepped = judging.finish();
         let input: Box<dyn std::io::Read + Send> = Box::new(CSV);
         let streamed = run(vec![("fleet.csv".to_string(), input)], &options).expect("read");
@@ -130,6 +131,32 @@ mod tests {
         for (row, &index) in stepped.entries() {
             let record = source.records.get(index).expect("a record");
             assert_eq!(row.source, record.origin, "each row keeps its own record");
+        }
+    }
+
+    /// Read from memory, every fixture shape gives the records the streaming reader gives.
+    #[test]
+    fn in_memory_reading_is_streamed_reading() {
+        use crate::fleet::input::read_fleet;
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/fleet");
+        for name in [
+            "fleet.csv",
+            "fleet-utf16.csv",
+            "fleet-graph.json",
+            "fleet.jsonl",
+            "graph-empty-page.json",
+            "not-an-export.csv",
+        ] {
+            let bytes = std::fs::read(format!("{dir}/{name}")).expect("fixture");
+            let mut source = FleetSource::new();
+            source.add_file(name, &bytes);
+            let (mut records, mut notes) = (Vec::new(), Vec::new());
+            read_fleet(name, bytes.as_slice(), &mut |r| records.push(r), &mut |n| {
+                notes.push(n.message)
+            })
+            .expect("read");
+            assert_eq!(source.records, records, "{name}");
+            assert_eq!(source.notes, notes, "{name}");
         }
     }
 

@@ -345,7 +345,11 @@ pub fn decode_json(json: &[u8]) -> Result<Facts, FactsError> {
     struct Head {
         schema: Option<serde_json::Value>,
     }
-    let head: Head = serde_json::from_slice(json).map_err(|e| FactsError::NotJson {
+    // As text (`from_str`), as bundles are read: the page's wasm then carries one JSON reader.
+    let json = std::str::from_utf8(json).map_err(|e| FactsError::NotJson {
+        detail: e.to_string(),
+    })?;
+    let head: Head = serde_json::from_str(json).map_err(|e| FactsError::NotJson {
         detail: e.to_string(),
     })?;
     match head.schema {
@@ -355,7 +359,7 @@ pub fn decode_json(json: &[u8]) -> Result<Facts, FactsError> {
         }
         _ => return Err(FactsError::NoSchema),
     }
-    let facts: Facts = serde_json::from_slice(json).map_err(|e| FactsError::Invalid {
+    let facts: Facts = serde_json::from_str(json).map_err(|e| FactsError::Invalid {
         what: "field",
         detail: e.to_string(),
     })?;

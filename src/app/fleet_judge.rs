@@ -1,0 +1,116 @@
+//! Reading a fleet file and judging its devices without freezing the page.
+//!
+//! The core judges a device in tens of microseconds, so a 100,000-device export is seconds of
+//! work: done in one go it would freeze the page for all of them. [`use_fleet_judging`] judges
+//! in slices of about [`SLICE_MS`], yielding to the browser between slices (the progress bar
+//! moves, the page answers clicks), and starts over whenever the question changes (an edited
+//! assumption, another file): the old run sees it is stale and stops.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+use super::browser;
+use super::fleet_state::{JudgeKey, JudgedFleet};
+use super::state::{Action, State};
+use crate::fleet::{FleetSource, Judging};
+use crate::ingest::sniff::{FileKind, sniff};
+
+/// How long one slice of judging may run before the browser gets the thread back.
+const SLICE_MS: f64 = 40.0;
+/// Devices judged between two looks at the clock.
+const STEP: usize = 32;
+
+/// Reads a fleet file (or pasted tokens) into device rows and opens it. Reading is one pass
+/// over the text, about 1 s for 100 MB; the judging that follows is sliced.
+pub fn open_fleet(name: &str, bytes: &[u8], dispatch: &Callback<Action>) {
+    let mut part = FleetSource::new();
+    part.add_file(name, bytes);
+    super::share_link::clear_address_fragment();
+    dispatch.emit(Action::AddFleet(Box::new(part)));
+}
+
+/// Whether bytes read from a file are a fleet (facts tokens) rather than one device's file.
+pub fn is_fleet(name: &str, bytes: &[u8]) -> bool {
+    sniff(name, bytes) == FileKind::Facts
+}
+
+/// Pasted text: tokens open the fleet view, anything else joins the device's files.
+pub fn add_text(text: String, dispatch: &Callback<Action>) {
+    if is_fleet("", text.as_bytes()) {
+        open_fleet("pasted text", text.as_bytes(), dispatch);
+    } else {
+        dispatch.emit(Action::AddText { text });
+    }
+}
+
+/// What a judging run answers: the fleet's rows (by identity) under one key.
+#[derive(Clone)]
+struct Job {
+    source: Rc<FleetSource>,
+    key: JudgeKey,
+}
+
+impl PartialEq for Job {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.source, &other.source) && self.key == other.key
+    }
+}
+
+/// Judges the open fleet whenever it, the assumptions or the chosen time change.
+#[hook]
+pub fn use_fleet_judging(state: &State, dispatch: UseReducerDispatcher<State>) {
+    let job = state.fleet.as_ref().and_then(|fleet| {
+        let key = state.fleet_key();
+        (!fleet.is_judged_under(&key)).then(|| Job {
+            source: fleet.source.clone(),
+            key,
+        })
+    });
+    let now = state.evaluated_at;
+    use_effect_with(job, move |job| {
+        let cancelled = Rc::new(Cell::new(false));
+        if let Some(job) = job.clone() {
+            let stop = cancelled.clone();
+            spawn_local(async move { judge(job, now, stop, dispatch).await });
+        }
+        move || cancelled.set(true)
+    });
+}
+
+async fn judge(
+    job: Job,
+    now: crate::utc::UtcTime,
+    cancelled: Rc<Cell<bool>>,
+    dispatch: UseReducerDispatcher<State>,
+) {
+    let mut judging = Judging::new(job.source.clone(), job.key.options(now));
+    loop {
+        let start = browser::clock_ms();
+        while !judging.step(STEP) && browser::clock_ms() - start < SLICE_MS {}
+        if cancelled.get() {
+            return;
+        }
+        if judging.is_done() {
+            break;
+        }
+        let (done, total) = judging.progress();
+        dispatch.dispatch(Action::FleetProgress {
+            source: job.source.clone(),
+            key: job.key.clone(),
+            done,
+            total,
+        });
+        gloo_timers::future::TimeoutFuture::new(0).await;
+        if cancelled.get() {
+            return;
+        }
+    }
+    let judged = JudgedFleet::new(judging.finish(), job.key.clone());
+    dispatch.dispatch(Action::FleetJudged {
+        source: job.source,
+        judged: Rc::new(judged),
+    });
+}

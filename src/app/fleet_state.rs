@@ -1,0 +1,133 @@
+//! What the page keeps of an opened fleet: the devices' tokens, the judged rows, the table's
+//! filter and scroll position, and which device is open in the single-device view.
+//!
+//! The rows are judged away from the reducer (see `fleet_judge`), a slice at a time, so a
+//! judged fleet arrives as a value tagged with what it was judged under; the state takes it only
+//! if the page still asks that question (the same files, assumptions and time).
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use crate::fleet::browse::Filter;
+use crate::fleet::{Fleet, FleetOptions, FleetSource, Summary};
+use crate::scenario::Assumptions;
+use crate::utc::UtcTime;
+
+/// The question a fleet is judged under: the assumptions, and one time for every device when
+/// the user chose one (else each device at its `collected_at`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JudgeKey {
+    pub assumptions: Assumptions,
+    pub at: Option<UtcTime>,
+}
+
+impl JudgeKey {
+    /// The options the core judges every device with (`now` for tokens without a time).
+    pub fn options(&self, now: UtcTime) -> FleetOptions {
+        FleetOptions {
+            assumptions: self.assumptions.clone(),
+            at: self.at,
+            now,
+            threads: 1,
+        }
+    }
+}
+
+/// A judged fleet: one row per device (each with its record's index in the source).
+pub struct JudgedFleet {
+    pub fleet: Fleet<usize>,
+    pub summary: Summary,
+    pub under: JudgeKey,
+}
+
+impl JudgedFleet {
+    pub fn new(fleet: Fleet<usize>, under: JudgeKey) -> Self {
+        let summary = fleet.summary();
+        JudgedFleet {
+            fleet,
+            summary,
+            under,
+        }
+    }
+
+    /// The device row of a record, if it is the one kept for its device.
+    pub fn row_of(&self, record: usize) -> Option<&crate::fleet::FleetRow> {
+        self.fleet
+            .entries()
+            .find(|(_, index)| **index == record)
+            .map(|(row, _)| row)
+    }
+}
+
+/// The fleet the page shows.
+#[derive(Clone)]
+pub struct FleetState {
+    pub source: Rc<FleetSource>,
+    /// `None` while the first judging runs; a re-judging keeps showing the previous rows.
+    pub judged: Option<Rc<JudgedFleet>>,
+    /// (records judged, records in all) of the judging under way; `None` when none runs.
+    pub progress: Option<(usize, usize)>,
+    pub filter: Filter,
+    /// The record of the device open in the single-device view.
+    pub device: Option<usize>,
+    /// The table's scroll position, kept while a device is open so that Back returns to it.
+    /// Not part of the state's identity: scrolling re-renders only the table.
+    pub scroll: Rc<Cell<i32>>,
+}
+
+impl FleetState {
+    pub fn new(source: FleetSource) -> Self {
+        let total = source.records.len();
+        FleetState {
+            source: Rc::new(source),
+            judged: None,
+            progress: Some((0, total)),
+            filter: Filter::default(),
+            device: None,
+            scroll: Rc::default(),
+        }
+    }
+
+    /// Adds another file's devices (the page judges the whole fleet again).
+    pub fn extend(&mut self, more: FleetSource) {
+        // A new value, never a change in place: the judging of the old one must see it is stale.
+        let mut source = (*self.source).clone();
+        source.files.extend(more.files);
+        source.records.extend(more.records);
+        source.notes.extend(more.notes);
+        self.progress = Some((0, source.records.len()));
+        self.source = Rc::new(source);
+        self.judged = None;
+    }
+
+    /// Whether `judged` answers `key` for the current source.
+    pub fn is_judged_under(&self, key: &JudgeKey) -> bool {
+        self.judged.as_ref().is_some_and(|j| j.under == *key) && self.progress.is_none()
+    }
+
+    /// The files' names, for headings ("fleet.csv and 2 more").
+    pub fn title(&self) -> String {
+        match self.source.files.as_slice() {
+            [] => "pasted text".to_string(),
+            [one] => one.clone(),
+            [first, rest @ ..] => format!("{first} and {} more", rest.len()),
+        }
+    }
+}
+
+/// Same source and verdicts by identity (they are replaced, never changed in place), the rest
+/// by value.
+impl PartialEq for FleetState {
+    fn eq(&self, other: &Self) -> bool {
+        let same_judged = match (&self.judged, &other.judged) {
+            (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        };
+        Rc::ptr_eq(&self.source, &other.source)
+            && same_judged
+            && self.progress == other.progress
+            && self.filter == other.filter
+            && self.device == other.device
+    }
+}

@@ -1,0 +1,363 @@
+//! The fleet view: how many devices, what is wrong across them, and every device in a table to
+//! filter, download and open.
+//!
+//! Everything shown is computed by the core (`fleet::Summary` for the counts, `fleet::browse`
+//! for the filter, the sort and the downloads), the same as `imecert fleet` writes.
+
+use std::rc::Rc;
+
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use super::browser;
+use super::fleet_charts::{Bar, BarChart};
+use super::fleet_state::{FleetState, JudgedFleet};
+use super::fleet_table::FleetTable;
+use super::state::Action;
+use super::untrusted::untrusted;
+use super::use_app;
+use crate::engine::{FindingCode, Severity};
+use crate::fleet::browse::{Filter, RowFormat, SortKey, Verdict, select, write_rows};
+use crate::numbers::thousands;
+
+/// An `Rc` compared by identity: the judged fleet is replaced, never changed in place, so
+/// identity says whether the memoised table rows still hold.
+#[derive(Clone)]
+struct Same(Rc<JudgedFleet>);
+
+impl PartialEq for Same {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+#[function_component(FleetView)]
+pub fn fleet_view() -> Html {
+    let app = use_app();
+    let fleet = app.as_ref().and_then(|a| a.fleet.clone());
+    let deps = fleet
+        .as_ref()
+        .map(|f| (f.judged.clone().map(Same), f.filter.clone()));
+    let shown = use_memo(deps, |deps| match deps {
+        Some((Some(judged), filter)) => select(&judged.0.fleet.rows(), filter),
+        _ => Vec::new(),
+    });
+    let (Some(app), Some(fleet)) = (app, fleet) else {
+        return html! {};
+    };
+    let close = {
+        let app = app.clone();
+        Callback::from(move |_: MouseEvent| app.dispatch(Action::CloseFleet))
+    };
+    let progress = fleet.progress.map(|(done, total)| {
+        html! {
+            <p class="fleet-progress" role="status" data-testid="fleet-progress">
+                { format!("Judging {} of {} devices…", thousands(done), thousands(total)) }
+                <progress max={total.to_string()} value={done.to_string()}></progress>
+            </p>
+        }
+    });
+    html! {
+        <section class="panel fleet" aria-labelledby="fleet-title" data-testid="fleet">
+            <div class="fleet-head">
+                <h2 id="fleet-title">{ "Fleet: " }{ untrusted(&fleet.title()) }</h2>
+                <button type="button" class="small-button" onclick={close}>{ "Close the fleet" }</button>
+            </div>
+            { for progress }
+            if let Some(judged) = fleet.judged.clone() {
+                { overview(&judged, &fleet) }
+                { filters(&app, &fleet, &judged, &shown) }
+                <FleetTable judged={judged.clone()} shown={shown.clone()}
+                    sort={fleet.filter.sort} descending={fleet.filter.descending}
+                    on_sort={sort_callback(&app, &fleet.filter)}
+                    on_open={open_callback(&app)} scroll={fleet.scroll.clone()} />
+            }
+        </section>
+    }
+}
+
+/// The counts, the charts and the file-level notes.
+fn overview(judged: &JudgedFleet, fleet: &FleetState) -> Html {
+    let s = &judged.summary;
+    let when = match judged.under.at {
+        Some(at) => format!("all judged at {}", at.human()),
+        None => "each judged at the time its facts were collected".to_string(),
+    };
+    let mut facts = vec![format!("{} rows read", thousands(s.rows_read as usize))];
+    if s.duplicates > 0 {
+        facts.push(format!(
+            "{} older rows of the same devices left out",
+            thousands(s.duplicates as usize)
+        ));
+    }
+    if s.unjudged > 0 {
+        facts.push(format!(
+            "{} without a verdict",
+            thousands(s.unjudged as usize)
+        ));
+    }
+    let notes = s.notes.iter().map(|n| html! { <li>{ untrusted(n) }</li> });
+    html! {
+        <>
+            <p class="fleet-count-line">
+                <strong class="fleet-count" data-fleet-count="">{ s.devices }</strong>
+                { if s.devices == 1 { " device" } else { " devices" } }
+                { format!(" ({}), {when}.", facts.join(", ")) }
+            </p>
+            if !s.notes.is_empty() {
+                <ul class="fleet-notes" data-testid="fleet-notes">{ for notes }</ul>
+            }
+            <p class="muted small">
+                { format!(
+                    "The answer changes within 7 days on {} devices, within 30 days on {}. {} file{} read.",
+                    thousands(s.changes_within_7_days as usize),
+                    thousands(s.changes_within_30_days as usize),
+                    fleet.source.files.len(),
+                    if fleet.source.files.len() == 1 { "" } else { "s" },
+                ) }
+            </p>
+            <div class="fleet-charts">
+                <BarChart id="chart-verdicts" title="Devices by verdict (their worst finding)"
+                    label_header="Verdict" bars={Rc::new(verdict_bars(judged))} />
+                <BarChart id="chart-findings" title="Devices per finding"
+                    label_header="Finding" bars={Rc::new(finding_bars(judged))} />
+                <BarChart id="chart-expiry" title="MDM certificates by the month they expire"
+                    label_header="Month" bars={Rc::new(expiry_bars(judged))} />
+            </div>
+        </>
+    }
+}
+
+fn tone_of(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Error => "error",
+        Verdict::Warning => "warning",
+        Verdict::Info => "info",
+        Verdict::NoFinding => "ok",
+        Verdict::NoVerdict => "none",
+    }
+}
+
+fn verdict_bars(judged: &JudgedFleet) -> Vec<Bar> {
+    let s = &judged.summary;
+    Verdict::ALL
+        .into_iter()
+        .map(|v| Bar {
+            label: v.key().to_string(),
+            count: match v {
+                Verdict::NoVerdict => s.unjudged,
+                _ => s.by_severity.get(v.key()).copied().unwrap_or(0),
+            },
+            tone: tone_of(v),
+            finding: None,
+        })
+        .collect()
+}
+
+fn finding_bars(judged: &JudgedFleet) -> Vec<Bar> {
+    let mut bars: Vec<Bar> = FindingCode::ALL
+        .into_iter()
+        .filter_map(|code| {
+            let count = *judged.summary.by_finding.get(code.as_str())?;
+            Some(Bar {
+                label: code.as_str().to_string(),
+                count,
+                tone: match code.severity() {
+                    Severity::Error => "error",
+                    Severity::Warning => "warning",
+                    Severity::Info => "info",
+                },
+                finding: Some(code.as_str()),
+            })
+        })
+        .collect();
+    // Most devices first; `FindingCode::ALL` order among equals (the sort is stable).
+    bars.sort_by_key(|b| std::cmp::Reverse(b.count));
+    bars
+}
+
+fn expiry_bars(judged: &JudgedFleet) -> Vec<Bar> {
+    let this_month: String = browser::now().date_string().chars().take(7).collect();
+    judged
+        .summary
+        .expiry_by_month
+        .iter()
+        .map(|(month, &count)| Bar {
+            label: if *month < this_month {
+                format!("{month} (past)")
+            } else {
+                month.clone()
+            },
+            count,
+            tone: if *month < this_month { "error" } else { "info" },
+            finding: None,
+        })
+        .collect()
+}
+
+/// The filter controls, the count of what they keep and the downloads of it.
+fn filters(
+    app: &super::AppHandle,
+    fleet: &FleetState,
+    judged: &Rc<JudgedFleet>,
+    shown: &Rc<Vec<usize>>,
+) -> Html {
+    let filter = fleet.filter.clone();
+    let set = {
+        let app = app.clone();
+        let filter = filter.clone();
+        move |change: &dyn Fn(&mut Filter)| {
+            let mut next = filter.clone();
+            change(&mut next);
+            app.dispatch(Action::SetFleetFilter(next));
+        }
+    };
+    let on_verdict = {
+        let set = set.clone();
+        Callback::from(move |e: Event| {
+            let value = select_value(&e);
+            set(&|f: &mut Filter| f.verdict = Verdict::from_key(&value));
+        })
+    };
+    let on_finding = {
+        let set = set.clone();
+        Callback::from(move |e: Event| {
+            let value = select_value(&e);
+            set(&|f: &mut Filter| {
+                f.finding = FindingCode::ALL.into_iter().find(|c| c.as_str() == value);
+            });
+        })
+    };
+    let on_text = Callback::from(move |e: InputEvent| {
+        if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
+            let value = input.value();
+            set(&|f: &mut Filter| f.text = value.clone());
+        }
+    });
+    let verdict_options = Verdict::ALL.into_iter().map(|v| {
+        html! { <option value={v.key()} selected={filter.verdict == Some(v)}>{ v.key() }</option> }
+    });
+    let finding_options = FindingCode::ALL
+        .into_iter()
+        .filter(|c| judged.summary.by_finding.contains_key(c.as_str()))
+        .map(|c| {
+            html! { <option value={c.as_str()} selected={filter.finding == Some(c)}>{ c.as_str() }</option> }
+        });
+    let total = judged.summary.devices as usize;
+    let download = |format: RowFormat| {
+        let judged = judged.clone();
+        let shown = shown.clone();
+        let app = app.clone();
+        Callback::from(move |_: MouseEvent| {
+            let rows = shown
+                .iter()
+                .filter_map(|&i| judged.fleet.entry(i).map(|(r, _)| r));
+            let mut out = Vec::new();
+            let (name, mime) = match format {
+                RowFormat::Csv => ("fleet-devices.csv", "text/csv"),
+                RowFormat::Jsonl => ("fleet-devices.jsonl", "application/jsonl"),
+            };
+            let result = write_rows(&mut out, rows, format)
+                .map_err(|e| e.to_string())
+                .and_then(|()| {
+                    browser::download_text(name, mime, &String::from_utf8_lossy(&out))
+                        .map_err(|e| e.to_string())
+                });
+            if let Err(e) = result {
+                app.dispatch(Action::Notify(Some(format!("The download failed: {e}"))));
+            }
+        })
+    };
+    html! {
+        <div class="fleet-filters" role="search" aria-label="Filter the devices">
+            <label>{ "Verdict " }
+                <select onchange={on_verdict} data-testid="fleet-verdict">
+                    <option value="" selected={filter.verdict.is_none()}>{ "any" }</option>
+                    { for verdict_options }
+                </select>
+            </label>
+            <label>{ "Finding " }
+                <select onchange={on_finding} data-testid="fleet-finding">
+                    <option value="" selected={filter.finding.is_none()}>{ "any" }</option>
+                    { for finding_options }
+                </select>
+            </label>
+            <label class="fleet-search">{ "Find " }
+                <input type="search" value={filter.text.clone()} oninput={on_text}
+                    placeholder="name, ID, thumbprint, finding" data-testid="fleet-text" />
+            </label>
+            <p class="fleet-shown" aria-live="polite" data-testid="fleet-shown">
+                { format!("Showing {} of {} devices", thousands(shown.len()), thousands(total)) }
+            </p>
+            <div class="fleet-downloads">
+                <button type="button" class="small-button" onclick={download(RowFormat::Csv)}
+                    data-testid="fleet-download-csv">{ "Download CSV" }</button>
+                <button type="button" class="small-button" onclick={download(RowFormat::Jsonl)}
+                    data-testid="fleet-download-jsonl">{ "Download JSON Lines" }</button>
+            </div>
+        </div>
+    }
+}
+
+fn select_value(e: &Event) -> String {
+    e.target()
+        .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+        .map(|s| s.value())
+        .unwrap_or_default()
+}
+
+/// A header click sorts by its column, ascending; a second click on it reverses.
+fn sort_callback(app: &super::AppHandle, filter: &Filter) -> Callback<SortKey> {
+    let app = app.clone();
+    let filter = filter.clone();
+    Callback::from(move |key: SortKey| {
+        let mut next = filter.clone();
+        next.descending = next.sort == key && !next.descending;
+        next.sort = key;
+        app.dispatch(Action::SetFleetFilter(next));
+    })
+}
+
+fn open_callback(app: &super::AppHandle) -> Callback<usize> {
+    let app = app.clone();
+    Callback::from(move |record: usize| app.dispatch(Action::OpenFleetDevice(record)))
+}
+
+/// The banner over a device opened from the fleet: which device, and the way back.
+#[function_component(FleetDeviceBanner)]
+pub fn fleet_device_banner() -> Html {
+    let app = use_app();
+    // Focus moves to the device's heading, as a new page would take it.
+    use_effect_with((), |()| browser::focus_by_id("fleet-device-title"));
+    let Some(app) = app else {
+        return html! {};
+    };
+    let Some(fleet) = app.fleet.as_ref() else {
+        return html! {};
+    };
+    let Some(record) = fleet.device else {
+        return html! {};
+    };
+    let name = fleet
+        .judged
+        .as_ref()
+        .and_then(|j| j.row_of(record))
+        .map(|r| r.device.clone())
+        .or_else(|| fleet.source.records.get(record).map(|r| r.origin.clone()))
+        .unwrap_or_default();
+    let back = {
+        let app = app.clone();
+        Callback::from(move |_: MouseEvent| app.dispatch(Action::BackToFleet))
+    };
+    html! {
+        <section class="panel shared-banner" data-testid="fleet-device-banner" aria-labelledby="fleet-device-title">
+            <h2 id="fleet-device-title" tabindex="-1">{ "Device " }{ untrusted(&name) }</h2>
+            <p>
+                { "One device of the fleet in " }{ untrusted(&fleet.title()) }
+                { format!(", judged from its facts token at {}. The assumptions apply to the whole fleet.", app.evaluated_at.human()) }
+            </p>
+            <button type="button" onclick={back} data-testid="back-to-fleet">{ "Back to the fleet" }</button>
+        </section>
+    }
+}
