@@ -23,11 +23,25 @@ const SLICE_MS: f64 = 40.0;
 /// Devices judged between two looks at the clock.
 const STEP: usize = 32;
 
-/// Reads a fleet file (or pasted tokens) into device rows and opens it. Reading is one pass
-/// over the text, about 1 s for 100 MB; the judging that follows is sliced.
-pub fn open_fleet(name: &str, bytes: &[u8], dispatch: &Callback<Action>) {
+/// Rows of an export read between two looks at the clock.
+const READ_STEP: usize = 256;
+
+/// Reads a fleet file (or pasted tokens) into device rows, in slices as the judging is (CSV;
+/// JSON and text are read in one go), and opens it.
+pub async fn open_fleet(name: String, bytes: Vec<u8>, dispatch: Callback<Action>) {
     let mut part = FleetSource::new();
-    part.add_file(name, bytes);
+    let mut reader = part.start_file(&name, bytes);
+    loop {
+        let start = browser::clock_ms();
+        let mut done = false;
+        while !done && browser::clock_ms() - start < SLICE_MS {
+            done = part.read_some(&mut reader, READ_STEP);
+        }
+        if done {
+            break;
+        }
+        gloo_timers::future::TimeoutFuture::new(0).await;
+    }
     super::share_link::clear_address_fragment();
     dispatch.emit(Action::AddFleet(Box::new(part)));
 }
@@ -40,7 +54,11 @@ pub fn is_fleet(name: &str, bytes: &[u8]) -> bool {
 /// Pasted text: tokens open the fleet view, anything else joins the device's files.
 pub fn add_text(text: String, dispatch: &Callback<Action>) {
     if is_fleet("", text.as_bytes()) {
-        open_fleet("pasted text", text.as_bytes(), dispatch);
+        spawn_local(open_fleet(
+            "pasted text".to_string(),
+            text.into_bytes(),
+            dispatch.clone(),
+        ));
     } else {
         dispatch.emit(Action::AddText { text });
     }
@@ -108,7 +126,14 @@ async fn judge(
             return;
         }
     }
-    let judged = JudgedFleet::new(judging.finish(), job.key.clone());
+    // The last steps (row order, the summary, the first drawing) each get a task of their own.
+    let fleet = judging.finish();
+    gloo_timers::future::TimeoutFuture::new(0).await;
+    let judged = JudgedFleet::new(fleet, job.key.clone());
+    gloo_timers::future::TimeoutFuture::new(0).await;
+    if cancelled.get() {
+        return;
+    }
     dispatch.dispatch(Action::FleetJudged {
         source: job.source,
         judged: Rc::new(judged),

@@ -172,8 +172,15 @@ fn finding_bars(judged: &JudgedFleet) -> Vec<Bar> {
             })
         })
         .collect();
-    // Most devices first; `FindingCode::ALL` order among equals (the sort is stable).
-    bars.sort_by_key(|b| std::cmp::Reverse(b.count));
+    // Most devices first, `FindingCode::ALL` order among equals: an insertion sort of at most
+    // two dozen bars, rather than another copy of the standard sort in the page.
+    for i in 1..bars.len() {
+        let mut j = i;
+        while j > 0 && bars[j - 1].count < bars[j].count {
+            bars.swap(j - 1, j);
+            j -= 1;
+        }
+    }
     bars
 }
 

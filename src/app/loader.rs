@@ -155,7 +155,7 @@ async fn read_batch(files: Vec<gloo_file::File>, dispatch: &Callback<Action>) {
             }
             Ok(bytes) if fleet_judge::is_fleet(&name, &bytes) => {
                 add_batch(&mut batch, dispatch);
-                fleet_judge::open_fleet(&name, &bytes, dispatch);
+                fleet_judge::open_fleet(name, bytes, dispatch.clone()).await;
             }
             Ok(bytes) => batch.push(ReadFile::Bytes {
                 name,
@@ -226,7 +226,7 @@ async fn read_big(file: gloo_file::File, dispatch: &Callback<Action>) {
     let ticket = NEXT_TICKET.fetch_add(1, Ordering::Relaxed);
     let action = match read_in_slices(&file, &name, size, ticket, dispatch).await {
         Ok(Loaded::Bytes(bytes)) if fleet_judge::is_fleet(&name, &bytes) => {
-            fleet_judge::open_fleet(&name, &bytes, dispatch);
+            fleet_judge::open_fleet(name, bytes, dispatch.clone()).await;
             dispatch.emit(Action::LoadFinished { ticket });
             return;
         }

@@ -149,7 +149,7 @@ enum Column {
 fn fold(name: &str) -> String {
     name.chars()
         .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
+        .map(|c| c.to_ascii_lowercase())
         .collect()
 }
 
@@ -175,42 +175,80 @@ fn read_csv(
     emit: &mut dyn FnMut(Record),
     note: &mut dyn FnMut(FileNote),
 ) -> std::io::Result<()> {
-    let mut records = CsvReader::new(reader, delimiter);
-    let Some(header) = records.next_record()? else {
-        return Ok(());
-    };
-    let header_tokens = header.fields.iter().any(|f| f.contains("IMECERT"));
-    let columns: Vec<Column> = if header_tokens {
-        Vec::new()
-    } else {
-        header.fields.iter().map(|h| column_of(h)).collect()
-    };
-    let known = columns.iter().any(|c| *c != Column::Other);
-    let mut row_number = 1u64;
-    let mut tokens_seen = header_tokens;
-    let mut rows_without = 0u64;
-    let mut pending_header_row = header_tokens.then_some(header);
-    loop {
-        let record = match pending_header_row.take() {
-            Some(r) => r,
-            None => match records.next_record()? {
-                Some(r) => r,
-                None => break,
-            },
+    let mut rows = CsvRows::new(name, reader, delimiter)?;
+    while !rows.step(usize::MAX, emit)? {}
+    rows.finish(note);
+    Ok(())
+}
+
+/// An export's CSV rows, read a number of rows at a time (the page reads a 100,000-row export
+/// in slices between which the browser paints; the CLI reads it in one go).
+pub(crate) struct CsvRows<R> {
+    name: String,
+    records: CsvReader<R>,
+    columns: Vec<Column>,
+    /// A column is named like one Intune exports (so rows without a token are devices).
+    known: bool,
+    row_number: u64,
+    tokens_seen: bool,
+    rows_without: u64,
+    /// A first line that holds tokens is a row, not a header.
+    pending_header_row: Option<CsvRecord>,
+}
+
+impl<R: BufRead> CsvRows<R> {
+    fn new(name: &str, reader: R, delimiter: u8) -> std::io::Result<Self> {
+        let mut records = CsvReader::new(reader, delimiter);
+        let header = records.next_record()?;
+        let header_tokens = header
+            .as_ref()
+            .is_some_and(|h| h.fields.iter().any(|f| f.contains("IMECERT")));
+        let columns: Vec<Column> = match &header {
+            Some(h) if !header_tokens => h.fields.iter().map(|f| column_of(f)).collect(),
+            _ => Vec::new(),
         };
-        row_number += 1;
+        let known = columns.iter().any(|c| *c != Column::Other);
+        Ok(CsvRows {
+            name: name.to_string(),
+            records,
+            columns,
+            known,
+            row_number: 1,
+            tokens_seen: header_tokens,
+            rows_without: 0,
+            pending_header_row: header.filter(|_| header_tokens),
+        })
+    }
+
+    /// Reads up to `max_rows` more rows; returns whether the file is read to its end.
+    fn step(&mut self, max_rows: usize, emit: &mut dyn FnMut(Record)) -> std::io::Result<bool> {
+        for _ in 0..max_rows {
+            let record = match self.pending_header_row.take() {
+                Some(r) => r,
+                None => match self.records.next_record()? {
+                    Some(r) => r,
+                    None => return Ok(true),
+                },
+            };
+            self.row_number += 1;
+            self.row(record, emit);
+        }
+        Ok(false)
+    }
+
+    fn row(&mut self, record: CsvRecord, emit: &mut dyn FnMut(Record)) {
         if record.fields.iter().all(|f| f.trim().is_empty()) {
-            continue;
+            return;
         }
         let column = |kind: Column| {
-            columns
+            self.columns
                 .iter()
                 .position(|c| *c == kind)
                 .and_then(|i| record.fields.get(i))
                 .map(|s| s.trim().to_string())
                 .filter(|s| !s.is_empty())
         };
-        let origin = format!("{name} row {row_number}");
+        let origin = format!("{} row {}", self.name, self.row_number);
         let device = column(Column::DeviceName);
         let device_id = column(Column::DeviceId);
         let tokens: Vec<String> = record
@@ -228,12 +266,12 @@ fn read_csv(
                     MAX_FIELD_BYTES / 1024
                 )),
             });
-            continue;
+            return;
         }
         if tokens.is_empty() {
-            if !known {
-                rows_without += 1;
-                continue;
+            if !self.known {
+                self.rows_without += 1;
+                return;
             }
             let reason = column(Column::Error)
                 .map(|e| format!("detection error: {}", one_line(&e)))
@@ -248,9 +286,9 @@ fn read_csv(
                 device_id,
                 content: Content::NoToken(reason),
             });
-            continue;
+            return;
         }
-        tokens_seen = true;
+        self.tokens_seen = true;
         let several = tokens.len() > 1;
         for (i, token) in tokens.into_iter().enumerate() {
             emit(Record {
@@ -265,20 +303,25 @@ fn read_csv(
             });
         }
     }
-    if !tokens_seen && !known {
-        note(FileNote {
-            message: format!(
-                "{name} is not a Remediation export: no cell holds a facts token (IMECERT1:…) and no column is named like \"Device name\""
-            ),
-        });
-    } else if rows_without > 0 {
-        note(FileNote {
-            message: format!(
-                "{name}: {rows_without} row(s) hold neither a token nor a device name column"
-            ),
-        });
+
+    /// What the whole file says once read (not an export; rows without a token or a name).
+    fn finish(self, note: &mut dyn FnMut(FileNote)) {
+        let name = &self.name;
+        if !self.tokens_seen && !self.known {
+            note(FileNote {
+                message: format!(
+                    "{name} is not a Remediation export: no cell holds a facts token (IMECERT1:…) and no column is named like \"Device name\""
+                ),
+            });
+        } else if self.rows_without > 0 {
+            note(FileNote {
+                message: format!(
+                    "{name}: {} row(s) hold neither a token nor a device name column",
+                    self.rows_without
+                ),
+            });
+        }
     }
-    Ok(())
 }
 
 fn one_line(text: &str) -> String {
@@ -470,46 +513,103 @@ fn read_json(
     Ok(())
 }
 
-/// A fleet file already in memory (the page), read as [`read_fleet`] reads it; JSON is parsed
-/// from the text rather than streamed, which keeps a second JSON reader out of the page.
-pub fn read_fleet_bytes(
-    name: &str,
-    bytes: &[u8],
-    emit: &mut dyn FnMut(Record),
-    note: &mut dyn FnMut(FileNote),
-) -> std::io::Result<()> {
-    let utf16 = match bytes {
-        [0xFF, 0xFE, ..] => Some(false),
-        [0xFE, 0xFF, ..] => Some(true),
-        _ => None,
-    };
-    let decoded;
-    let text = match utf16 {
-        Some(big_endian) => {
-            let mut utf8 = String::new();
-            Utf16Reader::new(bytes.get(2..).unwrap_or_default(), big_endian)
-                .read_to_string(&mut utf8)?;
-            decoded = utf8;
-            decoded.as_str()
+/// A fleet file already in memory (the page), read as [`read_fleet`] reads it but a number of
+/// rows at a time for CSV (the admin center's export), so that reading 100,000 rows never holds
+/// the browser's one thread for long. JSON and text are read whole when the reader is made;
+/// JSON is parsed from the text rather than streamed, which keeps a second JSON reader out of
+/// the page.
+pub struct InMemoryFleet {
+    csv: Option<CsvRows<std::io::Cursor<Vec<u8>>>>,
+}
+
+impl InMemoryFleet {
+    pub fn new(
+        name: &str,
+        bytes: Vec<u8>,
+        emit: &mut dyn FnMut(Record),
+        note: &mut dyn FnMut(FileNote),
+    ) -> Self {
+        let done = InMemoryFleet { csv: None };
+        let text = match bytes.as_slice() {
+            [0xFF, 0xFE, rest @ ..] | [0xFE, 0xFF, rest @ ..] => {
+                let big_endian = bytes.first() == Some(&0xFE);
+                let mut utf8 = String::new();
+                if let Err(e) = Utf16Reader::new(rest, big_endian).read_to_string(&mut utf8) {
+                    note(FileNote {
+                        message: format!("{name} could not be read: {e}"),
+                    });
+                    return done;
+                }
+                utf8.into_bytes()
+            }
+            _ => bytes,
+        };
+        let start = text.strip_prefix(b"\xEF\xBB\xBF").map_or(0, |_| 3);
+        let start = start
+            + text
+                .get(start..)
+                .unwrap_or_default()
+                .iter()
+                .take_while(|b| b.is_ascii_whitespace())
+                .count();
+        let body = text.get(start..).unwrap_or_default();
+        if body.is_empty() {
+            note(FileNote {
+                message: format!("{name} is empty"),
+            });
+            return done;
         }
-        None => &*String::from_utf8_lossy(bytes),
-    };
-    let text = text.trim_start_matches('\u{feff}').trim_start();
-    if text.is_empty() {
-        note(FileNote {
-            message: format!("{name} is empty"),
-        });
-        return Ok(());
+        let result = match sniff_shape(body) {
+            Shape::Json => {
+                let used = std::cell::Cell::new(0);
+                let text = String::from_utf8_lossy(body);
+                let mut de = serde_json::Deserializer::from_str(&text);
+                read_json_values(name, &mut de, &used, emit, note);
+                Ok(done)
+            }
+            Shape::Text => read_text(name, body, emit, note).map(|()| done),
+            Shape::Csv(delimiter) => {
+                let mut cursor = std::io::Cursor::new(text);
+                cursor.set_position(start as u64);
+                CsvRows::new(name, cursor, delimiter).map(|rows| InMemoryFleet { csv: Some(rows) })
+            }
+        };
+        result.unwrap_or_else(|e| {
+            note(FileNote {
+                message: format!("{name} could not be read: {e}"),
+            });
+            InMemoryFleet { csv: None }
+        })
     }
-    match sniff_shape(text.as_bytes()) {
-        Shape::Json => {
-            let used = std::cell::Cell::new(0);
-            let mut de = serde_json::Deserializer::from_str(text);
-            read_json_values(name, &mut de, &used, emit, note);
-            Ok(())
+
+    /// Reads up to `max_rows` more rows; returns whether the file is read to its end (its
+    /// file-level notes then given).
+    pub fn step(
+        &mut self,
+        max_rows: usize,
+        emit: &mut dyn FnMut(Record),
+        note: &mut dyn FnMut(FileNote),
+    ) -> bool {
+        let Some(rows) = &mut self.csv else {
+            return true;
+        };
+        match rows.step(max_rows, emit) {
+            Ok(false) => false,
+            Ok(true) => {
+                if let Some(rows) = self.csv.take() {
+                    rows.finish(note);
+                }
+                true
+            }
+            Err(e) => {
+                // Reading from memory does not fail; should it, the rows so far are kept.
+                self.csv = None;
+                note(FileNote {
+                    message: format!("reading stopped: {e}"),
+                });
+                true
+            }
         }
-        Shape::Csv(delimiter) => read_csv(name, text.as_bytes(), delimiter, emit, note),
-        Shape::Text => read_text(name, text.as_bytes(), emit, note),
     }
 }
 

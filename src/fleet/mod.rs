@@ -221,13 +221,14 @@ fn better(new: &FleetRow, new_seq: u64, old: &FleetRow, old_seq: u64) -> bool {
     (new.judged(), new.collected_at, new_seq) > (old.judged(), old.collected_at, old_seq)
 }
 
-/// The key two rows of the same device share: the export's device ID, else its name (case
-/// folded); rows that name no device are never merged.
+/// The key two rows of the same device share: the export's device ID, else its name (ASCII
+/// case folded: Windows device names are ASCII, and Unicode's case tables would cost the page
+/// 4 KB); rows that name no device are never merged.
 fn device_key(row: &FleetRow, has_name: bool) -> Option<String> {
     if let Some(id) = &row.device_id {
-        return Some(format!("id:{}", id.trim().to_lowercase()));
+        return Some(format!("id:{}", id.trim().to_ascii_lowercase()));
     }
-    has_name.then(|| format!("name:{}", row.device.trim().to_lowercase()))
+    has_name.then(|| format!("name:{}", row.device.trim().to_ascii_lowercase()))
 }
 
 struct Slot<A> {
@@ -313,6 +314,13 @@ impl<A> Fleet<A> {
     pub fn finish(&mut self) {
         // `first_seq` is unique: unstable sorting gives the one order.
         self.slots.sort_unstable_by_key(|s| s.first_seq);
+        self.index.clear();
+    }
+
+    /// [`Self::finish`] for rows added in input order (one thread, `seq` rising), which are in
+    /// order already: the page's judging, which then carries no sort of its own.
+    pub fn finish_in_order(&mut self) {
+        debug_assert!(self.slots.is_sorted_by_key(|s| s.first_seq));
         self.index.clear();
     }
 

@@ -8,7 +8,7 @@
 
 use std::rc::Rc;
 
-use super::input::{Record, read_fleet_bytes};
+use super::input::{InMemoryFleet, Record};
 use super::{Fleet, FleetOptions};
 
 /// The device rows of every fleet file opened so far, tokens included.
@@ -29,16 +29,28 @@ impl FleetSource {
     /// Reads one fleet file (its rows join the ones already read). A file that cannot be read
     /// at all becomes a note; the rows before the problem are kept.
     pub fn add_file(&mut self, name: &str, bytes: &[u8]) {
+        let mut reader = self.start_file(name, bytes.to_vec());
+        while !self.read_some(&mut reader, usize::MAX) {}
+    }
+
+    /// Starts reading a file, to go on with [`Self::read_some`] (the page reads a slice of rows
+    /// at a time).
+    pub fn start_file(&mut self, name: &str, bytes: Vec<u8>) -> InMemoryFleet {
         self.files.push(name.to_string());
         let records = &mut self.records;
         let notes = &mut self.notes;
-        let read = read_fleet_bytes(name, bytes, &mut |r| records.push(r), &mut |n| {
+        InMemoryFleet::new(name, bytes, &mut |r| records.push(r), &mut |n| {
             notes.push(n.message)
-        });
-        if let Err(e) = read {
-            self.notes
-                .push(format!("{name} could not be read to the end: {e}"));
-        }
+        })
+    }
+
+    /// Reads up to `max_rows` more rows of a file; returns whether it is read to its end.
+    pub fn read_some(&mut self, reader: &mut InMemoryFleet, max_rows: usize) -> bool {
+        let records = &mut self.records;
+        let notes = &mut self.notes;
+        reader.step(max_rows, &mut |r| records.push(r), &mut |n| {
+            notes.push(n.message)
+        })
     }
 
     /// How many rows hold a token.
@@ -98,7 +110,8 @@ impl Judging {
     /// The judged fleet, one row per device in input order. Call once [`Self::is_done`].
     pub fn finish(mut self) -> Fleet<usize> {
         while !self.step(usize::MAX) {}
-        self.fleet.finish();
+        // Records were judged in order, so the rows are in input order.
+        self.fleet.finish_in_order();
         self.fleet
     }
 }
@@ -158,6 +171,20 @@ mod tests {
             assert_eq!(source.records, records, "{name}");
             assert_eq!(source.notes, notes, "{name}");
         }
+    }
+
+    #[test]
+    fn reading_a_few_rows_at_a_time_reads_the_same() {
+        let mut whole = FleetSource::new();
+        whole.add_file("fleet.csv", CSV);
+        let mut sliced = FleetSource::new();
+        let mut reader = sliced.start_file("fleet.csv", CSV.to_vec());
+        let mut steps = 0;
+        while !sliced.read_some(&mut reader, 2) {
+            steps += 1;
+        }
+        assert!(steps > 3, "{steps} steps");
+        assert_eq!(sliced, whole);
     }
 
     #[test]
