@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
-  FIXTURES, PHONE, ROOT, assertPageQuiet, dropBase64, findingCodes, outcome, pageOverflow,
+  ACCOUNT_A, EVALUATED_AT, FIXTURES, PHONE, ROOT, assertPageQuiet, dropBase64, findingCodes, outcome, pageOverflow,
   screenshot, seriousViolations, start,
 } from './harness.mjs';
 
@@ -19,10 +19,10 @@ const FLEET = '[data-testid="fleet"]';
  * What `imecert fleet` says of a fixture file, in the given format. Exit code 1 means some rows
  * had no verdict, which the fixtures have on purpose.
  */
-function cli(path, format) {
+function cli(path, format, flags = []) {
   const run = spawnSync(
     'cargo',
-    ['run', '-q', '--locked', '--bin', 'imecert', '--', 'fleet', '--format', format, join(FIXTURES, path)],
+    ['run', '-q', '--locked', '--bin', 'imecert', '--', 'fleet', ...flags, '--format', format, join(FIXTURES, path)],
     { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
   );
   assert.ok(run.status === 0 || run.status === 1, `imecert fleet exited ${run.status}: ${run.stderr}`);
@@ -30,8 +30,8 @@ function cli(path, format) {
 }
 
 /** The CLI's rows of a file as objects, and its counts per finding. */
-function cliRows(path) {
-  const rows = cli(path, 'jsonl').trim().split('\n').map((line) => JSON.parse(line));
+function cliRows(path, flags = []) {
+  const rows = cli(path, 'jsonl', flags).trim().split('\n').map((line) => JSON.parse(line));
   const byFinding = {};
   for (const row of rows) {
     for (const code of row.findings) byFinding[code] = (byFinding[code] ?? 0) + 1;
@@ -131,6 +131,25 @@ describe('fleet view', () => {
     assert.equal(await p.inputValue('[data-testid="fleet-finding"]'), 'MULTIPLE_MDM_CERTS');
     assert.deepEqual(await tableDevices(p), sorted);
     await screenshot(p, 'fleet-laptop');
+  });
+
+  test('the assumptions re-judge the whole fleet, as the CLI with the same flags', async () => {
+    const p = await page();
+    await dropFleet(p, 'fleet/fleet.csv');
+    const before = await pageCounts(p);
+    await p.fill('#flighted-input', ACCOUNT_A);
+    await p.press('#flighted-input', 'Enter');
+    const flags = ['--flighted', ACCOUNT_A, '--at', `${EVALUATED_AT}Z`];
+    const theirs = cliRows('fleet/fleet.csv', flags);
+    assert.notDeepEqual(theirs.byFinding, expected.byFinding, 'flighting changes the fixture fleet');
+    await p.waitForFunction((want) => {
+      const els = [...document.querySelectorAll('[data-finding-count]')];
+      const got = Object.fromEntries(els.map((e) => [e.dataset.findingCount, Number(e.textContent)]));
+      return JSON.stringify(got, Object.keys(got).sort()) === JSON.stringify(want, Object.keys(want).sort());
+    }, theirs.byFinding, { timeout: 30_000 });
+    const after = await pageCounts(p);
+    assert.equal(after.devices, before.devices);
+    assert.deepEqual(after.byFinding, theirs.byFinding);
   });
 
   test('UTF-16 CSV and Graph JSON: the same devices and counts as the CLI', async () => {
