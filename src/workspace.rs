@@ -218,8 +218,19 @@ impl Workspace {
     /// Reads one file, whatever it is (the content decides, the name only hints). PKCS#12 files
     /// try `passwords` in order, then the empty password.
     pub fn add_file(&mut self, name: &str, bytes: &[u8], passwords: &[&str]) -> FileId {
+        self.add_file_as(sniff(name, bytes), name, bytes, passwords)
+    }
+
+    /// Adds a file whose kind the caller already decided (the page's loader and the CLI sniff
+    /// once, where the bytes come in, to choose how to read them; the kind travels with them).
+    pub fn add_file_as(
+        &mut self,
+        kind: FileKind,
+        name: &str,
+        bytes: &[u8],
+        passwords: &[&str],
+    ) -> FileId {
         let id = self.next_id();
-        let kind = sniff(name, bytes);
         let mut file = LoadedFile::new(id, name, bytes.len(), kind);
         if let Some(message) = limits::check_size(kind, name, bytes.len()) {
             file.fail(message);
@@ -243,6 +254,11 @@ impl Workspace {
     /// Pasted text (PEM or base64), treated as a file named `label`.
     pub fn add_text(&mut self, label: &str, text: &str) -> FileId {
         self.add_file(label, text.as_bytes(), &[])
+    }
+
+    /// Pasted text whose kind the caller already decided.
+    pub fn add_text_as(&mut self, kind: FileKind, label: &str, text: &str) -> FileId {
+        self.add_file_as(kind, label, text.as_bytes(), &[])
     }
 
     /// Retries a password-protected PKCS#12 file. The password is used for this call only.

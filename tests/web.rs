@@ -12,6 +12,7 @@ use gloo_timers::future::TimeoutFuture;
 use ime_cert_inspector::app::{Action, App, State};
 use ime_cert_inspector::engine::{NodeId, TaskOutcome, Via};
 use ime_cert_inspector::guid::Guid;
+use ime_cert_inspector::ingest::sniff::{FileKind, sniff};
 use ime_cert_inspector::scenario::{Store, Thumbprint};
 use ime_cert_inspector::utc::UtcTime;
 use wasm_bindgen::JsCast;
@@ -46,10 +47,7 @@ fn fixture_time() -> UtcTime {
 fn state_with(files: &[(&str, &[u8])]) -> Rc<State> {
     let mut state = Rc::new(State::new(fixture_time()));
     for (name, bytes) in files {
-        state = state.reduce(Action::AddFile {
-            name: (*name).to_string(),
-            bytes: Rc::from(*bytes),
-        });
+        state = state.reduce(Action::add_file(name, bytes));
     }
     state
 }
@@ -117,6 +115,7 @@ fn pasted_text_is_named_and_empty_paste_is_refused() {
     let state = Rc::new(State::new(fixture_time()));
     let empty = state.reduce(Action::AddText {
         text: "  \n".into(),
+        kind: FileKind::Empty,
     });
     assert!(empty.workspace.files().is_empty());
     assert!(empty.notice.is_some());
@@ -124,7 +123,10 @@ fn pasted_text_is_named_and_empty_paste_is_refused() {
         "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
         base64_of(M2)
     );
-    let pasted = empty.reduce(Action::AddText { text: pem });
+    let pasted = empty.reduce(Action::AddText {
+        kind: sniff("", pem.as_bytes()),
+        text: pem,
+    });
     let file = &pasted.workspace.files()[0];
     assert_eq!(file.name, "pasted text 1");
     assert_eq!(file.certs[0].decoded.facts.thumbprint, thumbprint(M2));

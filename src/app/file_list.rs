@@ -205,10 +205,7 @@ mod tests {
         let state = use_reducer(|| {
             let files = FIXTURES
                 .iter()
-                .map(|(name, bytes)| ReadFile::Bytes {
-                    name: (*name).to_string(),
-                    bytes: Rc::from(*bytes),
-                })
+                .map(|(name, bytes)| ReadFile::sniffed(name, bytes))
                 .collect();
             let mut state = State::new(UtcTime(1_795_514_400));
             state.apply(Action::AddFiles(files));

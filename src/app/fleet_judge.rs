@@ -46,21 +46,16 @@ pub async fn open_fleet(name: String, bytes: Vec<u8>, dispatch: Callback<Action>
     dispatch.emit(Action::AddFleet(Box::new(part)));
 }
 
-/// Whether bytes read from a file are a fleet (facts tokens) rather than one device's file.
-pub fn is_fleet(name: &str, bytes: &[u8]) -> bool {
-    sniff(name, bytes) == FileKind::Facts
-}
-
-/// Pasted text: tokens open the fleet view, anything else joins the device's files.
+/// Pasted text, sniffed once: tokens open the fleet view, anything else joins the device's
+/// files as what it is.
 pub fn add_text(text: String, dispatch: &Callback<Action>) {
-    if is_fleet("", text.as_bytes()) {
-        spawn_local(open_fleet(
+    match sniff("", text.as_bytes()) {
+        FileKind::Facts => spawn_local(open_fleet(
             "pasted text".to_string(),
             text.into_bytes(),
             dispatch.clone(),
-        ));
-    } else {
-        dispatch.emit(Action::AddText { text });
+        )),
+        kind => dispatch.emit(Action::AddText { text, kind }),
     }
 }
 

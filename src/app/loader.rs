@@ -148,22 +148,30 @@ async fn read_batch(files: Vec<gloo_file::File>, dispatch: &Callback<Action>) {
             batch.push(refused(name, size));
             continue;
         };
-        match read.await {
-            Ok(bytes) if pkcs12_open::is_pkcs12(&name, &bytes) => {
+        let bytes = match read.await {
+            Ok(bytes) => bytes,
+            Err(error) => {
+                batch.push(ReadFile::Failed {
+                    message: read_error(&name, &error).to_string(),
+                    name,
+                });
+                continue;
+            }
+        };
+        // What the file is is decided here, once: it chooses the way in, and travels with it.
+        match sniff(&name, &bytes) {
+            FileKind::Pkcs12 if pkcs12_open::fits(&name, bytes.len()) => {
                 add_batch(&mut batch, dispatch);
                 open_pkcs12(name, bytes, dispatch).await;
             }
-            Ok(bytes) if fleet_judge::is_fleet(&name, &bytes) => {
+            FileKind::Facts => {
                 add_batch(&mut batch, dispatch);
                 fleet_judge::open_fleet(name, bytes, dispatch.clone()).await;
             }
-            Ok(bytes) => batch.push(ReadFile::Bytes {
+            kind => batch.push(ReadFile::Bytes {
                 name,
                 bytes: bytes.into(),
-            }),
-            Err(error) => batch.push(ReadFile::Failed {
-                message: read_error(&name, &error).to_string(),
-                name,
+                kind,
             }),
         }
     }
@@ -225,13 +233,13 @@ async fn read_big(file: gloo_file::File, dispatch: &Callback<Action>) {
     let size = file.size();
     let ticket = NEXT_TICKET.fetch_add(1, Ordering::Relaxed);
     let action = match read_in_slices(&file, &name, size, ticket, dispatch).await {
-        Ok(Loaded::Bytes(bytes)) if fleet_judge::is_fleet(&name, &bytes) => {
+        Ok(Loaded::Bytes(bytes, FileKind::Facts)) => {
             fleet_judge::open_fleet(name, bytes, dispatch.clone()).await;
             dispatch.emit(Action::LoadFinished { ticket });
             return;
         }
         // Opened here, asynchronously: the core's synchronous open would freeze the page.
-        Ok(Loaded::Bytes(bytes)) if pkcs12_open::is_pkcs12(&name, &bytes) => {
+        Ok(Loaded::Bytes(bytes, FileKind::Pkcs12)) if pkcs12_open::fits(&name, bytes.len()) => {
             let opened = pkcs12_open::open(&bytes, &[]).await;
             Action::AddPkcs12 {
                 name,
@@ -239,9 +247,10 @@ async fn read_big(file: gloo_file::File, dispatch: &Callback<Action>) {
                 opened: Box::new(opened),
             }
         }
-        Ok(Loaded::Bytes(bytes)) => Action::AddFile {
+        Ok(Loaded::Bytes(bytes, kind)) => Action::AddFile {
             name,
             bytes: bytes.into(),
+            kind,
         },
         Ok(Loaded::Registry { state, result }) => Action::AddParsedRegistry {
             name,
@@ -262,7 +271,8 @@ async fn read_big(file: gloo_file::File, dispatch: &Callback<Action>) {
 /// What a big read produced: bytes for the workspace to decode, or a registry export already
 /// parsed slice by slice.
 enum Loaded {
-    Bytes(Vec<u8>),
+    /// The bytes, and what the first slice says they are.
+    Bytes(Vec<u8>, FileKind),
     Registry {
         state: RegistryState,
         result: Result<RegSummary, RegError>,
@@ -293,7 +303,9 @@ async fn read_in_slices(
         ticket,
         done: first_end,
     });
-    if sniff(name, &first) == FileKind::Registry {
+    // The first slice holds far more than the sniffing window: the kind is decided here, once.
+    let kind = sniff(name, &first);
+    if kind == FileKind::Registry {
         let mut state = RegistryState::new();
         let result = {
             let mut parser = state.parser();
@@ -314,7 +326,7 @@ async fn read_in_slices(
     })
     .await
     .map_err(read_error)?;
-    Ok(Loaded::Bytes(bytes))
+    Ok(Loaded::Bytes(bytes, kind))
 }
 
 /// Reads `file` from `offset` to `size` slice by slice, handing each slice to `sink` and

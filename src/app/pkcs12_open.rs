@@ -31,7 +31,7 @@ use crate::ingest::pkcs12::{
     DerivedKey, HashAlg, KdfRequest, KeyDeriver, Opening, Password, Pkcs12Contents, Pkcs12Error,
     Pkcs12File, Pkcs12KdfRun, RustCryptoDeriver, Step,
 };
-use crate::ingest::sniff::{FileKind, sniff};
+use crate::ingest::sniff::FileKind;
 use crate::workspace::FileId;
 
 use super::error::js_detail;
@@ -58,11 +58,10 @@ pub enum WebCryptoError {
     Refused { step: &'static str, detail: String },
 }
 
-/// Whether the page should open these bytes with [`open`] (a PKCS#12 file within the size limit;
-/// anything else goes to the workspace as it is).
-pub fn is_pkcs12(name: &str, bytes: &[u8]) -> bool {
-    sniff(name, bytes) == FileKind::Pkcs12
-        && limits::check_size(FileKind::Pkcs12, name, bytes.len()).is_none()
+/// Whether a PKCS#12 file of this size is opened with [`open`] (within the size limit; a bigger
+/// one goes to the workspace, which refuses it with the limit's message).
+pub fn fits(name: &str, size: usize) -> bool {
+    limits::check_size(FileKind::Pkcs12, name, size).is_none()
 }
 
 /// Opens a PKCS#12 file as the core's [`open`](crate::ingest::pkcs12::open) does (same
@@ -344,6 +343,7 @@ mod tests {
 
     use super::*;
     use crate::ingest::pkcs12;
+    use crate::ingest::sniff::sniff;
 
     #[wasm_bindgen_test]
     fn slices_grow_while_quick_and_shrink_when_slow() {
@@ -357,8 +357,13 @@ mod tests {
     #[wasm_bindgen_test]
     fn only_pkcs12_content_within_the_limit_is_opened_here() {
         let pfx = include_bytes!("../../tests/fixtures/pfx/m1-aes256.pfx");
-        assert!(is_pkcs12("renamed.bin", pfx));
-        assert!(!is_pkcs12("m1.pfx", b"-----BEGIN CERTIFICATE-----"));
+        assert_eq!(sniff("renamed.bin", pfx), FileKind::Pkcs12);
+        assert!(fits("renamed.bin", pfx.len()));
+        assert!(!fits("huge.pfx", limits::limit_for(FileKind::Pkcs12) + 1));
+        assert_ne!(
+            sniff("m1.pfx", b"-----BEGIN CERTIFICATE-----"),
+            FileKind::Pkcs12
+        );
     }
 
     #[wasm_bindgen_test]

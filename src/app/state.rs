@@ -21,6 +21,7 @@ use crate::fleet::{FleetSource, device_scenario};
 use crate::guid::Guid;
 use crate::ingest::pkcs12::{Pkcs12Contents, Pkcs12Error};
 use crate::ingest::reg::{RegError, RegSummary, RegistryState};
+use crate::ingest::sniff::{FileKind, sniff};
 use crate::scenario::{
     Assumptions, GatewayRule, GatewayVerdict, KeyPresence, Scenario, Store, Thumbprint, TimeBasis,
 };
@@ -42,8 +43,12 @@ pub struct Loading {
 /// One file of a drop or a pick, read in full by the loader and on its way into the workspace.
 #[derive(Clone, Debug)]
 pub enum ReadFile {
-    /// Its bytes, for the workspace to recognise and decode.
-    Bytes { name: String, bytes: Rc<[u8]> },
+    /// Its bytes and what they are (sniffed once by the loader), for the workspace to decode.
+    Bytes {
+        name: String,
+        bytes: Rc<[u8]>,
+        kind: FileKind,
+    },
     /// Why the page has no bytes for it (the browser could not read it, or it is too big); it
     /// still gets its own card with that message.
     Failed { name: String, message: String },
@@ -98,10 +103,11 @@ pub struct State {
 
 /// Every change the page can make.
 pub enum Action {
-    /// A file read in full.
+    /// A file read in full, and what it is.
     AddFile {
         name: String,
         bytes: Rc<[u8]>,
+        kind: FileKind,
     },
     /// Every small file of one drop or pick, in the order given: one state change, so the page
     /// is rendered, laid out and painted once for the whole drop instead of once per file.
@@ -119,9 +125,10 @@ pub enum Action {
         state: Box<RegistryState>,
         result: Result<RegSummary, RegError>,
     },
-    /// Text pasted onto the page or into the paste box.
+    /// Text pasted onto the page or into the paste box, and what it is.
     AddText {
         text: String,
+        kind: FileKind,
     },
     /// A file read failed before the core saw it (the browser could not read it).
     AddFailed {
@@ -205,7 +212,27 @@ pub enum Action {
     },
 }
 
+impl ReadFile {
+    /// A file's bytes, sniffed here (tests and other callers without a loader in front).
+    pub fn sniffed(name: &str, bytes: &[u8]) -> Self {
+        ReadFile::Bytes {
+            name: name.to_string(),
+            bytes: Rc::from(bytes),
+            kind: sniff(name, bytes),
+        }
+    }
+}
+
 impl Action {
+    /// A whole file, sniffed here (tests and other callers without a loader in front).
+    pub fn add_file(name: &str, bytes: &[u8]) -> Self {
+        Action::AddFile {
+            name: name.to_string(),
+            bytes: Rc::from(bytes),
+            kind: sniff(name, bytes),
+        }
+    }
+
     /// Whether the action brings files or text for the single-device view.
     fn adds_device_input(&self) -> bool {
         matches!(
@@ -252,14 +279,16 @@ impl State {
             self.leave_fleet_view();
         }
         match action {
-            Action::AddFile { name, bytes } => self.add_bytes(&name, &bytes),
+            Action::AddFile { name, bytes, kind } => self.add_bytes(&name, &bytes, kind),
             Action::AddFiles(files) => {
                 if files.is_empty() {
                     return false;
                 }
                 for file in files {
                     match file {
-                        ReadFile::Bytes { name, bytes } => self.add_bytes(&name, &bytes),
+                        ReadFile::Bytes { name, bytes, kind } => {
+                            self.add_bytes(&name, &bytes, kind);
+                        }
                         ReadFile::Failed { name, message } => {
                             Rc::make_mut(&mut self.workspace).add_failed(&name, message);
                         }
@@ -281,14 +310,14 @@ impl State {
             } => {
                 Rc::make_mut(&mut self.workspace).add_registry_parsed(&name, size, *state, result);
             }
-            Action::AddText { text } => {
+            Action::AddText { text, kind } => {
                 if text.trim().is_empty() {
                     self.notice = Some("The pasted text is empty: nothing was added.".into());
                     return false;
                 }
                 self.pasted = self.pasted.saturating_add(1);
                 let label = format!("pasted text {}", self.pasted);
-                Rc::make_mut(&mut self.workspace).add_text(&label, &text);
+                Rc::make_mut(&mut self.workspace).add_text_as(kind, &label, &text);
             }
             Action::AddFailed { name, message } => {
                 Rc::make_mut(&mut self.workspace).add_failed(&name, message);
@@ -526,8 +555,8 @@ impl State {
     }
 
     /// Adds one file read in full, keeping what "Save scenario" and a bundle's assumptions need.
-    fn add_bytes(&mut self, name: &str, bytes: &[u8]) {
-        let id = Rc::make_mut(&mut self.workspace).add_file(name, bytes, &[]);
+    fn add_bytes(&mut self, name: &str, bytes: &[u8], kind: FileKind) {
+        let id = Rc::make_mut(&mut self.workspace).add_file_as(kind, name, bytes, &[]);
         self.keep_registry_text(id, bytes);
         self.adopt_bundle_assumptions(id);
     }
@@ -684,18 +713,12 @@ mod tests {
     #[wasm_bindgen_test]
     fn a_batch_joins_in_order_with_its_failed_files_and_is_judged() {
         let state = empty().reduce(Action::AddFiles(vec![
-            ReadFile::Bytes {
-                name: "m1.cer".into(),
-                bytes: Rc::from(M1),
-            },
+            ReadFile::sniffed("m1.cer", M1),
             ReadFile::Failed {
                 name: "locked.cer".into(),
                 message: "the browser could not read locked.cer: denied".into(),
             },
-            ReadFile::Bytes {
-                name: "m2.cer".into(),
-                bytes: Rc::from(M2),
-            },
+            ReadFile::sniffed("m2.cer", M2),
         ]));
         let names: Vec<&str> = state
             .workspace
@@ -724,23 +747,11 @@ mod tests {
     #[wasm_bindgen_test]
     fn a_batch_judges_as_the_same_files_one_by_one() {
         let one_by_one = empty()
-            .reduce(Action::AddFile {
-                name: "m1.cer".into(),
-                bytes: Rc::from(M1),
-            })
-            .reduce(Action::AddFile {
-                name: "m2.cer".into(),
-                bytes: Rc::from(M2),
-            });
+            .reduce(Action::add_file("m1.cer", M1))
+            .reduce(Action::add_file("m2.cer", M2));
         let batched = empty().reduce(Action::AddFiles(vec![
-            ReadFile::Bytes {
-                name: "m1.cer".into(),
-                bytes: Rc::from(M1),
-            },
-            ReadFile::Bytes {
-                name: "m2.cer".into(),
-                bytes: Rc::from(M2),
-            },
+            ReadFile::sniffed("m1.cer", M1),
+            ReadFile::sniffed("m2.cer", M2),
         ]));
         let trace = |s: &State| s.judgement.as_ref().map(|j| j.trace.clone());
         assert!(trace(&batched).is_some());
@@ -829,10 +840,7 @@ mod tests {
     const SAMPLE: &[u8] = include_bytes!("../../tests/fixtures/bundles/sample.json");
 
     fn with_sample(state: Rc<State>) -> Rc<State> {
-        state.reduce(Action::AddFile {
-            name: "sample.json".into(),
-            bytes: Rc::from(SAMPLE),
-        })
+        state.reduce(Action::add_file("sample.json", SAMPLE))
     }
 
     #[wasm_bindgen_test]
@@ -887,10 +895,7 @@ mod tests {
 
     #[wasm_bindgen_test]
     fn a_fleet_replaces_the_files_and_a_device_file_closes_it() {
-        let state = with_fleet(empty().reduce(Action::AddFile {
-            name: "m1.cer".into(),
-            bytes: Rc::from(M1),
-        }));
+        let state = with_fleet(empty().reduce(Action::add_file("m1.cer", M1)));
         assert!(
             state.workspace.files().is_empty(),
             "the device's files went"
@@ -900,10 +905,7 @@ mod tests {
         let judged = fleet.judged.as_ref().expect("judged");
         assert_eq!(judged.summary.devices, 16);
         assert!(fleet.progress.is_none());
-        let closed = state.reduce(Action::AddFile {
-            name: "m1.cer".into(),
-            bytes: Rc::from(M1),
-        });
+        let closed = state.reduce(Action::add_file("m1.cer", M1));
         assert!(closed.fleet.is_none());
         assert!(closed.judgement.is_some());
     }

@@ -41,7 +41,7 @@ mod cli {
     use ime_cert_inspector::ingest::InputError;
     use ime_cert_inspector::ingest::facts;
     use ime_cert_inspector::ingest::limits;
-    use ime_cert_inspector::ingest::sniff::{FileKind, sniff};
+    use ime_cert_inspector::ingest::sniff::{FileKind, SNIFF_WINDOW, sniff};
     use ime_cert_inspector::report::{TextStyle, render_text};
     use ime_cert_inspector::scenario::{Assumptions, KeyPresence, Store, Thumbprint};
     use ime_cert_inspector::scenario::{Scenario, TimeBasis};
@@ -475,8 +475,8 @@ mod cli {
             }
         };
         let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-        let mut head = Vec::with_capacity(4096);
-        if let Err(e) = (&mut file).take(4096).read_to_end(&mut head) {
+        let mut head = Vec::with_capacity(SNIFF_WINDOW);
+        if let Err(e) = (&mut file).take(SNIFF_WINDOW as u64).read_to_end(&mut head) {
             return fail(workspace, format!("{name}: cannot read: {e}"));
         }
         let kind = sniff(&name, &head);
@@ -499,7 +499,7 @@ mod cli {
         if let Err(e) = file.read_to_end(&mut bytes) {
             return fail(workspace, format!("{name}: cannot read: {e}"));
         }
-        workspace.add_file(&name, &bytes, passwords)
+        workspace.add_file_as(kind, &name, &bytes, passwords)
     }
 
     /// `FILE` (as given, or its file name) or a thumbprint.

@@ -4,7 +4,9 @@
 //! `.cer`), so the bytes decide. The name is a hint only when the content says nothing: then a
 //! `.cer` still goes to the certificate decoder, which gives a specific error, rather than a
 //! vague "unknown file". Sniffing looks at a bounded prefix and never reads past the input, so the
-//! CLI can sniff the first 4 KB of a file before deciding how to read the rest.
+//! CLI can sniff the first [`SNIFF_WINDOW`] bytes of a file before deciding how to read the rest. The
+//! kind is decided once, where bytes come in (the page's loader, the CLI), and travels with them
+//! into the workspace ([`crate::workspace::Workspace::add_file_as`]).
 
 use serde::{Deserialize, Serialize};
 
@@ -54,6 +56,10 @@ impl FileKind {
 
 /// How far text checks look. Markers sit at the top of every format we read.
 const TEXT_WINDOW: usize = 8 * 1024;
+
+/// The leading bytes [`sniff`] decides from: a caller that reads this many of a file (the CLI,
+/// before deciding how to read the rest) gets the kind the whole file would get.
+pub const SNIFF_WINDOW: usize = TEXT_WINDOW;
 
 /// Graph's name of a Remediation's detection output, and the fields of every Graph page: a
 /// Graph export whose first devices have no token (or a page with no rows) is still a fleet
