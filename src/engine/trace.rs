@@ -358,61 +358,154 @@ impl FindingCode {
         FindingCode::FactsTruncated,
     ];
 
-    pub fn as_str(self) -> &'static str {
+    /// Everything fixed about a code, in one place: its name in reports, how bad it is and what
+    /// to do about it. (The rule that raises it, and its message, are in `findings`.)
+    pub fn info(self) -> CodeInfo {
+        use FindingCode::*;
         match self {
-            FindingCode::NoCertificates => "NO_CERTIFICATES",
-            FindingCode::NoMdmCert => "NO_MDM_CERT",
-            FindingCode::NoUsableCert => "NO_USABLE_CERT",
-            FindingCode::MdmCertNoPrivateKey => "MDM_CERT_NO_PRIVATE_KEY",
-            FindingCode::MdmCertExpired => "MDM_CERT_EXPIRED",
-            FindingCode::MdmCertNotYetValid => "MDM_CERT_NOT_YET_VALID",
-            FindingCode::MdmCertExpiringSoon => "MDM_CERT_EXPIRING_SOON",
-            FindingCode::MultipleMdmCerts => "MULTIPLE_MDM_CERTS",
-            FindingCode::MixedAccounts => "MIXED_ACCOUNTS",
-            FindingCode::UsedCertNotEnrolled => "USED_CERT_NOT_ENROLLED",
-            FindingCode::StaleMetadata => "STALE_METADATA",
-            FindingCode::MetadataTimeInFuture => "METADATA_TIME_IN_FUTURE",
-            FindingCode::UnexpectedIssuer => "UNEXPECTED_ISSUER",
-            FindingCode::PrivateKeyUnknown => "PRIVATE_KEY_UNKNOWN",
-            FindingCode::CertInUserStore => "CERT_IN_USER_STORE",
-            FindingCode::EnrollmentCertMissing => "ENROLLMENT_CERT_MISSING",
-            FindingCode::CertReferenceMismatch => "CERT_REFERENCE_MISMATCH",
-            FindingCode::CertReferenceUserStore => "CERT_REFERENCE_USER_STORE",
-            FindingCode::DeviceIdMismatch => "DEVICE_ID_MISMATCH",
-            FindingCode::MdmCertRenewalDue => "MDM_CERT_RENEWAL_DUE",
-            FindingCode::RenewalError => "RENEWAL_ERROR",
-            FindingCode::LogDisagrees => "LOG_DISAGREES",
-            FindingCode::InputsFromDifferentDevices => "INPUTS_FROM_DIFFERENT_DEVICES",
-            FindingCode::FactsTruncated => "FACTS_TRUNCATED",
+            NoCertificates => CodeInfo {
+                name: "NO_CERTIFICATES",
+                severity: Severity::Info,
+                fix: "Add the device's certificates: run the collector script on the device and drop its bundle, or export LocalMachine\\My and CurrentUser\\My.",
+            },
+            NoMdmCert => CodeInfo {
+                name: "NO_MDM_CERT",
+                severity: Severity::Error,
+                fix: "Check that the device is enrolled (Settings > Accounts > Access work or school). If it is, re-enroll it to get a new MDM certificate; if you exported by hand, export from LocalMachine\\My.",
+            },
+            NoUsableCert => CodeInfo {
+                name: "NO_USABLE_CERT",
+                severity: Severity::Error,
+                fix: "Re-enroll the device (or fix the certificate's key/validity) so that one valid MDM certificate with its private key is in LocalMachine\\My.",
+            },
+            MdmCertNoPrivateKey => CodeInfo {
+                name: "MDM_CERT_NO_PRIVATE_KEY",
+                severity: Severity::Error,
+                fix: "Remove the certificate without a key. If it is the only one, re-enroll the device; a TPM clear or a PFX imported without its key causes this.",
+            },
+            MdmCertExpired => CodeInfo {
+                name: "MDM_CERT_EXPIRED",
+                severity: Severity::Error,
+                fix: "Delete the expired MDM certificate from the store; if no valid one remains, re-enroll the device (an expired certificate cannot renew).",
+            },
+            MdmCertNotYetValid => CodeInfo {
+                name: "MDM_CERT_NOT_YET_VALID",
+                severity: Severity::Warning,
+                fix: "Check the device clock and time zone; a certificate issued in the future usually means clock skew.",
+            },
+            MdmCertExpiringSoon => CodeInfo {
+                name: "MDM_CERT_EXPIRING_SOON",
+                severity: Severity::Warning,
+                fix: "Make sure renewal works: the device must check in with Intune; look for RenewErrorCode in the enrollment key, re-enroll if renewal keeps failing.",
+            },
+            MultipleMdmCerts => CodeInfo {
+                name: "MULTIPLE_MDM_CERTS",
+                severity: Severity::Warning,
+                fix: "Remove the MDM certificates that the enrollment does not name (keep the one DMPCertThumbPrint names) so the agent cannot pick the wrong one.",
+            },
+            MixedAccounts => CodeInfo {
+                name: "MIXED_ACCOUNTS",
+                severity: Severity::Warning,
+                fix: "The device holds certificates from different Intune accounts: remove the ones from the old tenant.",
+            },
+            UsedCertNotEnrolled => CodeInfo {
+                name: "USED_CERT_NOT_ENROLLED",
+                severity: Severity::Error,
+                fix: "Remove the certificate the agent picks (it is not the enrolled one), or re-enroll so that the enrollment and the store agree.",
+            },
+            StaleMetadata => CodeInfo {
+                name: "STALE_METADATA",
+                severity: Severity::Warning,
+                fix: "Let the Client Cert Checker task run again (it deletes or rewrites CertMetadata), or delete the CertMetadata key.",
+            },
+            MetadataTimeInFuture => CodeInfo {
+                name: "METADATA_TIME_IN_FUTURE",
+                severity: Severity::Warning,
+                fix: "Fix the device clock; then delete CertMetadata so the task re-validates.",
+            },
+            UnexpectedIssuer => CodeInfo {
+                name: "UNEXPECTED_ISSUER",
+                severity: Severity::Warning,
+                fix: "Check where the certificate comes from: Intune MDM certificates are issued by Microsoft Intune MDM Device CA. Remove impostors; keep legacy issuers only if you know them.",
+            },
+            PrivateKeyUnknown => CodeInfo {
+                name: "PRIVATE_KEY_UNKNOWN",
+                severity: Severity::Info,
+                fix: "Export the certificate with its key state using the collector script, or set key presence by hand if you know it.",
+            },
+            CertInUserStore => CodeInfo {
+                name: "CERT_IN_USER_STORE",
+                severity: Severity::Info,
+                fix: "Modern enrollments keep the MDM certificate in LocalMachine\\My; a user-store certificate points to an old or user-driven enrollment — consider re-enrolling.",
+            },
+            EnrollmentCertMissing => CodeInfo {
+                name: "ENROLLMENT_CERT_MISSING",
+                severity: Severity::Error,
+                fix: "Export the certificate the enrollment names (check both stores). If it is really gone, re-enroll the device.",
+            },
+            CertReferenceMismatch => CodeInfo {
+                name: "CERT_REFERENCE_MISMATCH",
+                severity: Severity::Warning,
+                fix: "The enrollment and the OMA-DM account point to different certificates: re-enroll the device to make them agree.",
+            },
+            CertReferenceUserStore => CodeInfo {
+                name: "CERT_REFERENCE_USER_STORE",
+                severity: Severity::Warning,
+                fix: "Re-enroll the device so that the OMA-DM account references the certificate in the machine store (MY;System;…).",
+            },
+            DeviceIdMismatch => CodeInfo {
+                name: "DEVICE_ID_MISMATCH",
+                severity: Severity::Warning,
+                fix: "The certificate belongs to another device record: re-enroll the device, or remove the foreign certificate.",
+            },
+            MdmCertRenewalDue => CodeInfo {
+                name: "MDM_CERT_RENEWAL_DUE",
+                severity: Severity::Info,
+                fix: "Nothing to do if the device checks in regularly; if renewal does not happen, check RenewErrorCode and connectivity to Intune.",
+            },
+            RenewalError => CodeInfo {
+                name: "RENEWAL_ERROR",
+                severity: Severity::Warning,
+                fix: "Look up the error code (e.g. 0x80072EE7 is a name-resolution failure), fix connectivity or the enrollment, then trigger a sync.",
+            },
+            LogDisagrees => CodeInfo {
+                name: "LOG_DISAGREES",
+                severity: Severity::Warning,
+                fix: "The device did something else than the simulation predicts: check the assumptions (flighted tenants, gateway rule, key presence) and collect fresh data.",
+            },
+            InputsFromDifferentDevices => CodeInfo {
+                name: "INPUTS_FROM_DIFFERENT_DEVICES",
+                severity: Severity::Warning,
+                fix: super::claims::ONE_DEVICE_FIX,
+            },
+            FactsTruncated => CodeInfo {
+                name: "FACTS_TRUNCATED",
+                severity: Severity::Info,
+                fix: "Collect a full bundle from this device (the collector without -Remediation) to see every certificate.",
+            },
         }
     }
 
-    pub fn severity(self) -> Severity {
-        use FindingCode::*;
-        match self {
-            NoMdmCert
-            | NoUsableCert
-            | MdmCertNoPrivateKey
-            | MdmCertExpired
-            | UsedCertNotEnrolled
-            | EnrollmentCertMissing => Severity::Error,
-            MdmCertNotYetValid
-            | MdmCertExpiringSoon
-            | MultipleMdmCerts
-            | MixedAccounts
-            | StaleMetadata
-            | MetadataTimeInFuture
-            | UnexpectedIssuer
-            | CertReferenceMismatch
-            | CertReferenceUserStore
-            | DeviceIdMismatch
-            | RenewalError
-            | LogDisagrees
-            | InputsFromDifferentDevices => Severity::Warning,
-            NoCertificates | PrivateKeyUnknown | CertInUserStore | MdmCertRenewalDue
-            | FactsTruncated => Severity::Info,
-        }
+    pub fn as_str(self) -> &'static str {
+        self.info().name
     }
+
+    pub fn severity(self) -> Severity {
+        self.info().severity
+    }
+
+    /// What to do about it.
+    pub fn fix(self) -> &'static str {
+        self.info().fix
+    }
+}
+
+/// The fixed facts of a finding code (see [`FindingCode::info`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CodeInfo {
+    pub name: &'static str,
+    pub severity: Severity,
+    pub fix: &'static str,
 }
 
 impl fmt::Display for FindingCode {
