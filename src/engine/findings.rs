@@ -72,30 +72,81 @@ fn these(n: usize) -> &'static str {
     }
 }
 
-/// Every finding for the scenario, given what Part 2 picked.
-pub fn compute(scenario: &Scenario, agent: &AgentTrace) -> Vec<Finding> {
-    let mut out = Findings::default();
-    let at = scenario.evaluated_at;
-    let registry = &scenario.registry;
-    let mdm: Vec<&Certificate> = order::searched_mdm(scenario).collect();
-    let candidates = order::candidates(scenario);
-    let store_certs: Vec<&Certificate> = scenario
-        .certificates
-        .iter()
-        .filter(|c| c.store.is_searched())
-        .collect();
-    let in_stores = |tp: &Thumbprint| store_certs.iter().any(|c| &c.facts.thumbprint == tp);
-    let used = agent.cert.as_ref().and_then(|tp| {
-        store_certs
-            .iter()
-            .copied()
-            .find(|c| &c.facts.thumbprint == tp)
-    });
-    // A facts token carries only the certificates a rule reads; the ones it counts still
-    // make "certificates were supplied" true, as the files they came from would.
-    let not_carried = &scenario.not_carried;
-    let no_certificates = scenario.certificates.is_empty() && not_carried.total() == 0;
+/// What every rule looks at, worked out once per scenario.
+struct Seen<'a> {
+    scenario: &'a Scenario,
+    agent: &'a AgentTrace,
+    /// MDM certificates in the searched stores.
+    mdm: Vec<&'a Certificate>,
+    /// The ones the task chooses between (key not absent, not expired).
+    candidates: Vec<&'a Certificate>,
+    /// Every certificate in the searched stores.
+    store_certs: Vec<&'a Certificate>,
+    /// The certificate the agent uses, when it is among them.
+    used: Option<&'a Certificate>,
+    /// Nothing was supplied at all: a facts token's counted-but-not-carried certificates make
+    /// "certificates were supplied" true, as the files they came from would.
+    no_certificates: bool,
+}
 
+impl<'a> Seen<'a> {
+    fn new(scenario: &'a Scenario, agent: &'a AgentTrace) -> Self {
+        let store_certs: Vec<&Certificate> = scenario
+            .certificates
+            .iter()
+            .filter(|c| c.store.is_searched())
+            .collect();
+        let used = agent.cert.as_ref().and_then(|tp| {
+            store_certs
+                .iter()
+                .copied()
+                .find(|c| &c.facts.thumbprint == tp)
+        });
+        Seen {
+            scenario,
+            agent,
+            mdm: order::searched_mdm(scenario).collect(),
+            candidates: order::candidates(scenario),
+            no_certificates: scenario.certificates.is_empty() && scenario.not_carried.total() == 0,
+            store_certs,
+            used,
+        }
+    }
+
+    fn in_stores(&self, tp: &Thumbprint) -> bool {
+        self.store_certs.iter().any(|c| &c.facts.thumbprint == tp)
+    }
+}
+
+/// Every finding for the scenario, given what Part 2 picked: one small rule per concern.
+pub fn compute(scenario: &Scenario, agent: &AgentTrace) -> Vec<Finding> {
+    let seen = Seen::new(scenario, agent);
+    let mut out = Findings::default();
+    nothing_usable(&seen, &mut out);
+    key_and_validity(&seen, &mut out);
+    expiry_and_renewal(&seen, &mut out);
+    competing_candidates(&seen, &mut out);
+    used_not_enrolled(&seen, &mut out);
+    metadata_checks(&seen, &mut out);
+    issuer_key_and_store(&seen, &mut out);
+    left_out_of_token(&seen, &mut out);
+    log_check(scenario, agent, &mut out);
+    let store_certs_supplied = !seen.store_certs.is_empty() || scenario.not_carried.in_stores() > 0;
+    registry_cross_checks(
+        scenario,
+        store_certs_supplied,
+        &|tp| seen.in_stores(tp),
+        &mut out,
+    );
+    device_id_check(scenario, &seen.mdm, agent, &mut out);
+    out.into_vec()
+}
+
+/// NO_CERTIFICATES, NO_MDM_CERT, NO_USABLE_CERT: nothing to judge, or nothing to use.
+fn nothing_usable(seen: &Seen<'_>, out: &mut Findings) {
+    let no_certificates = seen.no_certificates;
+    let mdm = &seen.mdm;
+    let agent = seen.agent;
     if no_certificates {
         out.raise(
             FindingCode::NoCertificates,
@@ -118,7 +169,12 @@ pub fn compute(scenario: &Scenario, agent: &AgentTrace) -> Vec<Finding> {
             );
         }
     }
+}
 
+/// MDM certificates without their key, expired, or not valid yet.
+fn key_and_validity(seen: &Seen<'_>, out: &mut Findings) {
+    let at = seen.scenario.evaluated_at;
+    let mdm = &seen.mdm;
     out.raise_for(
         FindingCode::MdmCertNoPrivateKey,
         mdm.iter()
@@ -154,6 +210,14 @@ pub fn compute(scenario: &Scenario, agent: &AgentTrace) -> Vec<Finding> {
             )
         },
     );
+}
+
+/// The used certificate close to expiry, or in its renewal window with no successor.
+fn expiry_and_renewal(seen: &Seen<'_>, out: &mut Findings) {
+    let at = seen.scenario.evaluated_at;
+    let mdm = &seen.mdm;
+    let used = seen.used;
+    let scenario = seen.scenario;
     if let Some(cert) = used {
         let left = cert.facts.not_after.0.saturating_sub(at.0);
         if left <= EXPIRING_SOON_DAYS * DAY {
@@ -183,6 +247,11 @@ pub fn compute(scenario: &Scenario, agent: &AgentTrace) -> Vec<Finding> {
             );
         }
     }
+}
+
+/// Several candidates, and candidates of different tenants.
+fn competing_candidates(seen: &Seen<'_>, out: &mut Findings) {
+    let candidates = &seen.candidates;
     if candidates.len() > 1 {
         out.raise_for(FindingCode::MultipleMdmCerts, candidates.clone(), |n| {
             format!("{n} MDM certificates qualify (key not absent, not expired); the agent has to choose.")
@@ -203,7 +272,12 @@ pub fn compute(scenario: &Scenario, agent: &AgentTrace) -> Vec<Finding> {
             )
         });
     }
+}
 
+/// The agent uses a certificate the enrollment does not name.
+fn used_not_enrolled(seen: &Seen<'_>, out: &mut Findings) {
+    let used = seen.used;
+    let scenario = seen.scenario;
     let enrolled = order::enrolled_thumbprints(scenario);
     if let Some(cert) = used
         && !enrolled.is_empty()
@@ -225,7 +299,14 @@ pub fn compute(scenario: &Scenario, agent: &AgentTrace) -> Vec<Finding> {
             certs,
         );
     }
+}
 
+/// CertMetadata naming a missing or expired certificate, or validated in the future.
+fn metadata_checks(seen: &Seen<'_>, out: &mut Findings) {
+    let at = seen.scenario.evaluated_at;
+    let registry = &seen.scenario.registry;
+    let no_certificates = seen.no_certificates;
+    let store_certs = &seen.store_certs;
     if let Some(metadata) = registry.cert_metadata.as_ref() {
         if !no_certificates {
             match (&metadata.thumbprint, &metadata.thumbprint_raw) {
@@ -278,7 +359,12 @@ pub fn compute(scenario: &Scenario, agent: &AgentTrace) -> Vec<Finding> {
             );
         }
     }
+}
 
+/// Unexpected issuers, unknown keys, certificates in the user store.
+fn issuer_key_and_store(seen: &Seen<'_>, out: &mut Findings) {
+    let mdm = &seen.mdm;
+    let candidates = &seen.candidates;
     out.raise_for(
         FindingCode::UnexpectedIssuer,
         mdm.iter()
@@ -311,7 +397,11 @@ pub fn compute(scenario: &Scenario, agent: &AgentTrace) -> Vec<Finding> {
             )
         },
     );
+}
 
+/// A facts token that left certificates out.
+fn left_out_of_token(seen: &Seen<'_>, out: &mut Findings) {
+    let not_carried = &seen.scenario.not_carried;
     if not_carried.truncated > 0 {
         out.raise(
             FindingCode::FactsTruncated,
@@ -322,12 +412,6 @@ pub fn compute(scenario: &Scenario, agent: &AgentTrace) -> Vec<Finding> {
             vec![],
         );
     }
-
-    log_check(scenario, agent, &mut out);
-    let store_certs_supplied = !store_certs.is_empty() || not_carried.in_stores() > 0;
-    registry_cross_checks(scenario, store_certs_supplied, &in_stores, &mut out);
-    device_id_check(scenario, &mdm, agent, &mut out);
-    out.into_vec()
 }
 
 fn registry_cross_checks(
