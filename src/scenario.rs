@@ -435,6 +435,52 @@ impl Assumptions {
     pub fn is_flighted(&self, account: Guid) -> bool {
         self.flighted_accounts.contains(&account)
     }
+
+    /// Flights a tenant (once: the list never holds the same account twice).
+    pub fn add_flighted(&mut self, account: Guid) {
+        if !self.is_flighted(account) {
+            self.flighted_accounts.push(account);
+        }
+    }
+}
+
+/// Assumptions one source states and leaves the rest open: a bundle, the command line. One rule
+/// lays any of them over a full profile ([`Self::overlay`]), so every source merges the same way.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PartialAssumptions {
+    pub metadata_max_age_hours: Option<u32>,
+    pub device_cert_cache_max_age_hours: Option<u32>,
+    pub renewal_window_days: Option<u32>,
+    pub flighted_accounts: Vec<Guid>,
+    pub gateway: Option<GatewayRule>,
+    pub overrides: Vec<(Thumbprint, GatewayVerdict)>,
+}
+
+impl PartialAssumptions {
+    /// `base` with what this source states: single values replace, flighted tenants are added
+    /// (once each), overrides replace the verdict of their certificate.
+    pub fn overlay(&self, base: Assumptions) -> Assumptions {
+        let mut out = base;
+        if let Some(v) = self.metadata_max_age_hours {
+            out.metadata_max_age_hours = v;
+        }
+        if let Some(v) = self.device_cert_cache_max_age_hours {
+            out.device_cert_cache_max_age_hours = v;
+        }
+        if let Some(v) = self.renewal_window_days {
+            out.renewal_window_days = v;
+        }
+        if let Some(v) = self.gateway {
+            out.gateway = v;
+        }
+        for guid in &self.flighted_accounts {
+            out.add_flighted(*guid);
+        }
+        for (tp, verdict) in &self.overrides {
+            out.overrides.insert(tp.clone(), *verdict);
+        }
+        out
+    }
 }
 
 /// Everything the engine judges.

@@ -375,11 +375,7 @@ impl State {
                 self.assumptions.device_cert_cache_max_age_hours = hours;
             }
             Action::SetRenewalWindow(days) => self.assumptions.renewal_window_days = days,
-            Action::AddFlighted(guid) => {
-                if !self.assumptions.flighted_accounts.contains(&guid) {
-                    self.assumptions.flighted_accounts.push(guid);
-                }
-            }
+            Action::AddFlighted(guid) => self.assumptions.add_flighted(guid),
             Action::RemoveFlighted(guid) => {
                 self.assumptions.flighted_accounts.retain(|g| *g != guid);
             }

@@ -9,7 +9,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::guid::Guid;
-use crate::scenario::{GatewayRule, GatewayVerdict, KeyPresence, Store, Thumbprint};
+use crate::scenario::{
+    GatewayRule, GatewayVerdict, KeyPresence, PartialAssumptions, Store, Thumbprint,
+};
 use crate::utc::UtcTime;
 
 pub const BUNDLE_SCHEMA: &str = "ime-cert-inspector/scenario/v1";
@@ -50,12 +52,9 @@ pub struct BundleCert {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BundleAssumptions {
     pub evaluated_at: Option<UtcTime>,
-    pub metadata_max_age_hours: Option<u32>,
-    pub device_cert_cache_max_age_hours: Option<u32>,
-    pub renewal_window_days: Option<u32>,
-    pub flighted_accounts: Vec<Guid>,
-    pub gateway: Option<GatewayRule>,
-    pub overrides: Vec<(Thumbprint, GatewayVerdict)>,
+    /// The agent profile values it states, laid over the defaults with
+    /// [`PartialAssumptions::overlay`].
+    pub stated: PartialAssumptions,
 }
 
 /// A bundle as read.
@@ -270,15 +269,11 @@ fn read_assumptions(root: &Value, bundle: &mut Bundle) {
         },
     };
     let mut problems = Vec::new();
-    let mut out = BundleAssumptions {
-        evaluated_at: a
-            .get("evaluated_at")
-            .and_then(Value::as_str)
-            .and_then(UtcTime::parse_rfc3339),
+    let mut out = PartialAssumptions {
         metadata_max_age_hours: number("metadata_max_age_hours", &mut problems),
         device_cert_cache_max_age_hours: number("device_cert_cache_max_age_hours", &mut problems),
         renewal_window_days: number("renewal_window_days", &mut problems),
-        ..BundleAssumptions::default()
+        ..PartialAssumptions::default()
     };
     for item in a
         .get("flighted_accounts")
@@ -325,7 +320,13 @@ fn read_assumptions(root: &Value, bundle: &mut Bundle) {
             )),
         }
     }
-    bundle.assumptions = out;
+    bundle.assumptions = BundleAssumptions {
+        evaluated_at: a
+            .get("evaluated_at")
+            .and_then(Value::as_str)
+            .and_then(UtcTime::parse_rfc3339),
+        stated: out,
+    };
     bundle.problems.extend(problems);
 }
 
@@ -405,10 +406,10 @@ mod tests {
         assert!(matches!(&b.certificates[1].store, Store::Other(s) if s.contains("alice")));
         assert_eq!(b.registry.len(), 1);
         assert_eq!(b.logs[0].1.len(), 2);
-        assert_eq!(b.assumptions.metadata_max_age_hours, Some(12));
-        assert_eq!(b.assumptions.flighted_accounts.len(), 1);
-        assert_eq!(b.assumptions.gateway, Some(GatewayRule::Any));
-        assert_eq!(b.assumptions.overrides.len(), 1);
+        assert_eq!(b.assumptions.stated.metadata_max_age_hours, Some(12));
+        assert_eq!(b.assumptions.stated.flighted_accounts.len(), 1);
+        assert_eq!(b.assumptions.stated.gateway, Some(GatewayRule::Any));
+        assert_eq!(b.assumptions.stated.overrides.len(), 1);
         let problems = b.problems.join("\n");
         for needle in ["certificate 2", "certificate 4", "x: no \"text\"", "nope"] {
             assert!(

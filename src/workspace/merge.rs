@@ -37,31 +37,10 @@ impl Workspace {
     /// The assumptions the bundles carry, applied over `base` in file order (later bundles win
     /// for single values; lists are merged). Callers apply their own explicit choices after this.
     pub fn assumptions_from_bundles(&self, base: Assumptions) -> Assumptions {
-        let mut out = base;
-        for info in self.files.iter().filter_map(|f| f.bundle.as_ref()) {
-            let a = &info.assumptions;
-            if let Some(v) = a.metadata_max_age_hours {
-                out.metadata_max_age_hours = v;
-            }
-            if let Some(v) = a.device_cert_cache_max_age_hours {
-                out.device_cert_cache_max_age_hours = v;
-            }
-            if let Some(v) = a.renewal_window_days {
-                out.renewal_window_days = v;
-            }
-            if let Some(v) = a.gateway {
-                out.gateway = v;
-            }
-            for guid in &a.flighted_accounts {
-                if !out.flighted_accounts.contains(guid) {
-                    out.flighted_accounts.push(*guid);
-                }
-            }
-            for (tp, verdict) in &a.overrides {
-                out.overrides.insert(tp.clone(), *verdict);
-            }
-        }
-        out
+        self.files
+            .iter()
+            .filter_map(|f| f.bundle.as_ref())
+            .fold(base, |out, info| info.assumptions.stated.overlay(out))
     }
 
     /// The evaluation time a bundle asks for, if any (the last bundle that names one).

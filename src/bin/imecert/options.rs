@@ -6,7 +6,9 @@ use clap::{Args, ValueEnum};
 
 use ime_cert_inspector::engine::Severity;
 use ime_cert_inspector::guid::Guid;
-use ime_cert_inspector::scenario::{Assumptions, GatewayRule, GatewayVerdict, Thumbprint};
+use ime_cert_inspector::scenario::{
+    Assumptions, GatewayRule, GatewayVerdict, PartialAssumptions, Thumbprint,
+};
 use ime_cert_inspector::utc::UtcTime;
 
 /// The assumption options (decision-spec, *Agent profile*). Each one given wins over what a
@@ -45,40 +47,33 @@ pub struct AssumptionArgs {
 }
 
 impl AssumptionArgs {
-    /// These options over `base` (the defaults, or what bundles carry).
+    /// These options over `base` (the defaults, or what bundles carry), by the one overlay
+    /// rule every source of assumptions follows.
     pub fn apply(&self, base: Assumptions) -> Assumptions {
-        let mut assumptions = base;
-        if let Some(v) = self.metadata_max_age {
-            assumptions.metadata_max_age_hours = v;
-        }
-        if let Some(v) = self.device_cert_cache_max_age {
-            assumptions.device_cert_cache_max_age_hours = v;
-        }
-        if let Some(v) = self.renewal_window_days {
-            assumptions.renewal_window_days = v;
-        }
-        if let Some(g) = self.gateway {
-            assumptions.gateway = match g {
+        self.stated().overlay(base)
+    }
+
+    /// What the command line states.
+    fn stated(&self) -> PartialAssumptions {
+        let accept = self
+            .accept
+            .iter()
+            .map(|tp| (tp.clone(), GatewayVerdict::Accept));
+        let reject = self
+            .reject
+            .iter()
+            .map(|tp| (tp.clone(), GatewayVerdict::Reject));
+        PartialAssumptions {
+            metadata_max_age_hours: self.metadata_max_age,
+            device_cert_cache_max_age_hours: self.device_cert_cache_max_age,
+            renewal_window_days: self.renewal_window_days,
+            flighted_accounts: self.flighted.clone(),
+            gateway: self.gateway.map(|g| match g {
                 GatewayArg::Enrolled => GatewayRule::Enrolled,
                 GatewayArg::Any => GatewayRule::Any,
-            };
+            }),
+            overrides: accept.chain(reject).collect(),
         }
-        for guid in &self.flighted {
-            if !assumptions.flighted_accounts.contains(guid) {
-                assumptions.flighted_accounts.push(*guid);
-            }
-        }
-        for tp in &self.accept {
-            assumptions
-                .overrides
-                .insert(tp.clone(), GatewayVerdict::Accept);
-        }
-        for tp in &self.reject {
-            assumptions
-                .overrides
-                .insert(tp.clone(), GatewayVerdict::Reject);
-        }
-        assumptions
     }
 }
 
