@@ -30,15 +30,17 @@
 //! intune                               the OID table, GUID decoding, classification
 //! ingest                               bytes in, typed inputs out
 //! engine, chain                        the pure decision; the issuer-chain check
-//! report, graph, share                 views of a trace; the share link and redaction
+//! report, graph                        views of a trace; the judged result (report::Judgement)
+//! share                                the share link and redaction (of a Judgement too)
 //! export                               the ticket artefacts, built from the views
 //! fleet                                many devices judged at once (escapes as export does)
 //! workspace                            files and edits in, judgement out
 //! app (and the `imecert` binary)       the shells
 //! ```
 //!
-//! Known exception, still to be removed (issue 13): `share` and `export` take a
-//! `workspace::Judgement`.
+//! The judged result, [`report::Judgement`], is defined with the views rather than in
+//! `workspace`, which builds it: `share` and `export` take a judgement, and must not depend on
+//! the shell-side layer that reads files (issue 13). No upward import is left.
 #![forbid(unsafe_code)]
 
 #[cfg(target_arch = "wasm32")]

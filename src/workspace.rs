@@ -10,9 +10,13 @@
 //! - `read`: one file's bytes to its certificates, registry keys, log events and problems, one
 //!   reader per kind (the part that meets hostile input);
 //! - `stream`: the same for inputs read in chunks (huge `.reg` exports, agent logs);
-//! - `merge`: all files combined, in order, into one [`Scenario`], and its [`Judgement`];
+//! - `merge`: all files combined, in order, into one [`Scenario`], and its [`Judgement`] (a
+//!   type of the `report` layer, so that the views taking it need not know about files);
 //! - `shared`: that scenario on top of one opened from a share link;
 //! - `save`: the workspace written back as a scenario bundle.
+//!
+//! [`Scenario`]: crate::scenario::Scenario
+//! [`Judgement`]: crate::report::Judgement
 
 mod merge;
 mod read;
@@ -22,19 +26,14 @@ mod stream;
 
 pub use save::{MAX_SAVED_REGISTRY_BYTES, SavedBundle, SavedRegistry, registry_texts};
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
-use crate::chain::ChainReport;
-use crate::engine::Trace;
 use crate::ingest::bundle::BundleAssumptions;
 use crate::ingest::reg::{RegSummary, RegistryState};
 use crate::ingest::sniff::{FileKind, sniff};
-use crate::ingest::x509::{CertDetails, DecodedCert};
+use crate::ingest::x509::DecodedCert;
 use crate::ingest::{InputError, limits, pkcs12};
-use crate::report::Report;
-use crate::scenario::{KeyPresence, LogEvent, RegistryFacts, Scenario, Store, Thumbprint};
+use crate::scenario::{KeyPresence, LogEvent, RegistryFacts, Store, Thumbprint};
 use crate::utc::UtcTime;
 use read::{apply_pkcs12, cap_problems, read_into, read_pkcs12};
 
@@ -168,26 +167,6 @@ pub enum CertTarget {
     Thumbprint(Thumbprint),
     /// One certificate of one file.
     Cert(FileId, usize),
-}
-
-/// A scenario judged: everything the views need.
-pub struct Judgement {
-    pub scenario: Scenario,
-    pub trace: Trace,
-    pub errors: Vec<InputError>,
-    pub details: BTreeMap<Thumbprint, CertDetails>,
-    /// Issuer links, signatures and paths of the supplied certificates. Natively the signatures
-    /// are checked here (RustCrypto); the page leaves this empty and checks each card's link
-    /// with WebCrypto after the verdict is shown (`app::chain_check`).
-    pub chain: ChainReport,
-}
-
-impl Judgement {
-    pub fn report(&self) -> Report {
-        let mut report = Report::new(&self.scenario, &self.trace, &self.errors, &self.details);
-        report.attach_chain(&self.chain);
-        report
-    }
 }
 
 /// The supplied files, in the order given.

@@ -19,8 +19,8 @@ use super::state::{Action, AppHandle};
 use super::use_app;
 use crate::export::{ExportKind, ExportOptions, export, export_file_name};
 use crate::numbers::thousands;
+use crate::report::Judgement;
 use crate::share::{LinkOptions, encode_link, link_url, redact_scenario};
-use crate::workspace::Judgement;
 
 /// The file name of an export: it names the device, so a redacted export is named after the
 /// redacted scenario.

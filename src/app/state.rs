@@ -22,11 +22,12 @@ use crate::guid::Guid;
 use crate::ingest::pkcs12::{Pkcs12Contents, Pkcs12Error};
 use crate::ingest::reg::{RegError, RegSummary, RegistryState};
 use crate::ingest::sniff::{FileKind, sniff};
+use crate::report::Judgement;
 use crate::scenario::{
     Assumptions, GatewayRule, GatewayVerdict, KeyPresence, Scenario, Store, Thumbprint, TimeBasis,
 };
 use crate::utc::UtcTime;
-use crate::workspace::{CertTarget, FileId, Judgement, SavedRegistry, Workspace, registry_texts};
+use crate::workspace::{CertTarget, FileId, SavedRegistry, Workspace, registry_texts};
 
 use super::fleet_state::{FleetState, JudgeKey, JudgedFleet};
 

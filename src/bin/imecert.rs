@@ -42,13 +42,12 @@ mod cli {
     use ime_cert_inspector::ingest::facts;
     use ime_cert_inspector::ingest::limits;
     use ime_cert_inspector::ingest::sniff::{FileKind, SNIFF_WINDOW, sniff};
-    use ime_cert_inspector::report::{TextStyle, render_text};
+    use ime_cert_inspector::report::{Judgement, TextStyle, render_text};
     use ime_cert_inspector::scenario::{Assumptions, KeyPresence, Store, Thumbprint};
     use ime_cert_inspector::scenario::{Scenario, TimeBasis};
     use ime_cert_inspector::share::redact_judgement;
     use ime_cert_inspector::share::token::{self, TokenContext};
     use ime_cert_inspector::utc::UtcTime;
-    use ime_cert_inspector::workspace::Judgement;
     use ime_cert_inspector::workspace::{CertTarget, FileId, Workspace};
 
     /// Which MDM client certificate will this Windows device use to talk to Intune, why, and

@@ -29,8 +29,8 @@ mod filename;
 mod markdown;
 
 use crate::graph::{SvgOptions, render_mermaid, render_svg};
+use crate::report::Judgement;
 use crate::share::{LinkOptions, encode_link, link_url, redact_judgement};
-use crate::workspace::Judgement;
 
 /// Text made safe for a Markdown cell (the fleet summary uses it too).
 pub(crate) use escape::inline as markdown_inline;

@@ -7,6 +7,7 @@
 mod cert_table;
 mod chain_fields;
 pub mod extension;
+mod judged;
 pub mod log;
 mod summary;
 mod text;
@@ -31,6 +32,7 @@ pub use cert_table::{
     CertColumn, CertRole, CertRow, SortOrder, Validity, cert_rows, roles, sort_rows,
 };
 pub use extension::ExtensionRow;
+pub use judged::Judgement;
 pub use summary::{cert_label, outcome_sentence, stable_sentence, time_sentence};
 pub use text::{TextStyle, render_text};
 

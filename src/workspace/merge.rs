@@ -6,13 +6,14 @@
 
 use std::collections::BTreeMap;
 
-use super::{FileStatus, Judgement, LoadedFile, Workspace};
+use super::{FileStatus, LoadedFile, Workspace};
 use crate::chain::ChainReport;
 use crate::engine;
 use crate::ingest::InputError;
 use crate::ingest::reg::RegistryState;
 use crate::ingest::x509::CertDetails;
 use crate::intune::CertKind;
+use crate::report::Judgement;
 use crate::scenario::{
     Assumptions, BundleDevice, Certificate, LogEvent, RegistryFacts, Scenario, SuppliedInputs,
     Thumbprint, TimeBasis,

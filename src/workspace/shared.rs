@@ -6,7 +6,8 @@
 //! whole picture of the keys; mixing two would invent a state no device had), and their log
 //! lines follow the link's.
 
-use super::{Judgement, Workspace};
+use super::Workspace;
+use crate::report::Judgement;
 use crate::scenario::{Assumptions, RegistryFacts, Scenario, TimeBasis};
 use crate::utc::UtcTime;
 

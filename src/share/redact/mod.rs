@@ -17,11 +17,11 @@ mod scan;
 
 use crate::engine;
 use crate::ingest::InputError;
+use crate::report::Judgement;
 use crate::scenario::{
     BundleDevice, CertMetadata, Certificate, Enrollment, GuidValue, LogEvent, LogEventKind,
     MetadataTime, OmadmAccount, Scenario, Store, SuppliedInputs, common_name,
 };
-use crate::workspace::Judgement;
 
 pub use detect::{Redaction, redaction_of};
 use pseudonyms::{Kind, Pseudonyms};
