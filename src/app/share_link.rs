@@ -4,16 +4,13 @@
 //! Opening a link replaces what the page shows, as loading it in a new tab would: the files go,
 //! and the link's scenario, time and assumptions come in. Files added afterwards join the link's
 //! certificates (see [`crate::workspace::Workspace::judge_with_shared`]). A link that cannot be
-//! opened leaves the page as it was, with a message that says what is wrong with it.
-
-use std::rc::Rc;
+//! opened leaves the page as it was, with a message that says what is wrong with it. (The state
+//! changes themselves, `State::open_link` and `State::leave_shared`, are in `state`.)
 
 use gloo_events::EventListener;
 use yew::prelude::*;
 
 use super::state::{Action, State};
-use crate::share::decode_link;
-use crate::workspace::Workspace;
 
 /// Whether a URL fragment is meant as a share link (`v1=…`, `v2=…`: a version, then `=`), as
 /// opposed to an in-page anchor such as `#answer`, which is none of this module's business.
@@ -26,43 +23,8 @@ pub fn is_link_fragment(fragment: &str) -> bool {
     })
 }
 
-impl State {
-    /// Opens a share link (the fragment, with or without `#`). On success the page shows the
-    /// link's scenario at the link's time and assumptions; otherwise `link_error` says why and
-    /// everything else stays. Returns whether the verdict must be recomputed.
-    pub fn open_link(&mut self, fragment: &str) -> bool {
-        match decode_link(fragment) {
-            Ok(scenario) => {
-                self.workspace = Rc::new(Workspace::new());
-                self.saved_registry = Rc::default();
-                self.unlocking.clear();
-                self.selected_node = None;
-                self.evaluated_at = scenario.evaluated_at;
-                self.time_basis = crate::scenario::TimeBasis::Chosen;
-                self.assumptions = scenario.assumptions.clone();
-                self.shared = Some(Rc::new(scenario));
-                self.link_error = None;
-            }
-            Err(error) => {
-                self.shared = None;
-                self.link_error = Some(sentence(&error.to_string()));
-            }
-        }
-        true
-    }
-
-    /// Leaves the shared view: the link's certificates and registry facts go; files added since,
-    /// the time and the assumptions stay. Also clears a link error.
-    pub fn leave_shared(&mut self) -> bool {
-        let was_shared = self.shared.take().is_some();
-        self.link_error = None;
-        self.selected_node = None;
-        was_shared
-    }
-}
-
 /// A lower-case clause as a sentence: capital first letter, full stop.
-fn sentence(clause: &str) -> String {
+pub(super) fn sentence(clause: &str) -> String {
     let mut chars = clause.chars();
     match chars.next() {
         Some(first) => format!("{}{}.", first.to_ascii_uppercase(), chars.as_str()),

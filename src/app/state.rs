@@ -1,18 +1,17 @@
 //! The app's state and the only ways it changes.
 //!
-//! As in Yew's `function_todomvc`: a plain, serde-able [`State`], an [`Action`] enum, and
+//! As in Yew's `function_todomvc`: a plain [`State`], an [`Action`] enum, and
 //! `impl Reducible for State`. Components render the state and dispatch actions; none of them
 //! mutates anything. Every action that can change the verdict re-judges the workspace at once,
 //! so every edit is a what-if analysis with an instant answer.
 //!
 //! The supplied files live in a [`Workspace`] (it holds decoded certificates and, while a PFX
-//! waits for its password, its bytes), which is skipped when the state is serialised: a share
-//! link carries the judged facts, never file contents.
+//! waits for its password, its bytes); a share link carries the judged facts, never file
+//! contents. Every way the state changes is in this file's one `impl State`.
 
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use serde::{Deserialize, Serialize};
 use yew::prelude::*;
 
 use crate::engine::{NodeId, Trace};
@@ -26,13 +25,15 @@ use crate::report::Judgement;
 use crate::scenario::{
     Assumptions, GatewayRule, GatewayVerdict, KeyPresence, Scenario, Store, Thumbprint, TimeBasis,
 };
+use crate::share::decode_link;
 use crate::utc::UtcTime;
 use crate::workspace::{CertTarget, FileId, SavedRegistry, Workspace, registry_texts};
 
 use super::fleet_state::{FleetState, JudgeKey, JudgedFleet};
+use super::share_link::sentence;
 
 /// A file still being read from disk (big files are read in chunks, with a progress bar).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Loading {
     /// Identifies the read across the progress actions.
     pub ticket: u32,
@@ -56,7 +57,7 @@ pub enum ReadFile {
 }
 
 /// Everything the page shows, in one value.
-#[derive(Clone, Serialize, Deserialize)]
+#[derive(Clone)]
 pub struct State {
     /// The instant the scenario is judged at (UTC).
     pub evaluated_at: UtcTime,
@@ -66,39 +67,30 @@ pub struct State {
     pub selected_node: Option<NodeId>,
     /// Files being read.
     pub loading: Vec<Loading>,
-    /// PKCS#12 files whose password is being tried right now (raw `FileId`s).
-    pub unlocking: Vec<u32>,
+    /// PKCS#12 files whose password is being tried right now.
+    pub unlocking: Vec<FileId>,
     /// How many texts were pasted so far (names them "pasted text 1", "pasted text 2", …).
     pub pasted: u32,
     /// A short message for the user (e.g. "Thumbprint copied").
-    #[serde(skip)]
     pub notice: Option<String>,
-    #[serde(skip)]
     pub workspace: Rc<Workspace>,
     /// The verdict on the current files and assumptions; `None` until a file is supplied.
-    #[serde(skip)]
     pub judgement: Option<Rc<Judgement>>,
     /// The scenario of the share link being viewed (`#v1=…`); files added join it.
-    #[serde(skip)]
     pub shared: Option<Rc<Scenario>>,
     /// Why the share link in the address could not be opened.
-    #[serde(skip)]
     pub link_error: Option<String>,
     /// "Redact before sharing": the link and every export use pseudonyms.
     pub redact: bool,
     /// The registry text of each file, kept for "Save scenario" (the workspace keeps facts).
-    #[serde(skip)]
     pub saved_registry: Rc<BTreeMap<FileId, SavedRegistry>>,
     /// How `evaluated_at` was chosen: the page's opening time (`now`), a bundle's collection
     /// time, or the user's.
-    #[serde(default)]
     pub time_basis: TimeBasis,
     /// What the last edit changed in the answer ("was D7BD…BBFB via fallback, now 4EE6…4496 via
     /// metadata"), shown next to the Answer; `None` when it changed nothing.
-    #[serde(skip)]
     pub answer_change: Option<String>,
     /// The fleet the page shows (a dropped Remediation export); `None` for one device's files.
-    #[serde(skip)]
     pub fleet: Option<FleetState>,
 }
 
@@ -343,18 +335,18 @@ impl State {
                 return false;
             }
             Action::Unlocking(id) => {
-                if !self.unlocking.contains(&id.0) {
-                    self.unlocking.push(id.0);
+                if !self.unlocking.contains(&id) {
+                    self.unlocking.push(id);
                 }
                 return false;
             }
             Action::Unlocked { id, opened } => {
-                self.unlocking.retain(|u| *u != id.0);
+                self.unlocking.retain(|u| *u != id);
                 Rc::make_mut(&mut self.workspace).unlock_opened(id, *opened);
             }
             Action::Remove(id) => {
                 Rc::make_mut(&mut self.saved_registry).remove(&id);
-                self.unlocking.retain(|u| *u != id.0);
+                self.unlocking.retain(|u| *u != id);
                 Rc::make_mut(&mut self.workspace).remove(id);
             }
             Action::SetStore { file, index, store } => {
@@ -600,6 +592,39 @@ impl State {
         };
     }
 
+    /// Opens a share link (the fragment, with or without `#`). On success the page shows the
+    /// link's scenario at the link's time and assumptions; otherwise `link_error` says why and
+    /// everything else stays. Returns whether the verdict must be recomputed.
+    pub fn open_link(&mut self, fragment: &str) -> bool {
+        match decode_link(fragment) {
+            Ok(scenario) => {
+                self.workspace = Rc::new(Workspace::new());
+                self.saved_registry = Rc::default();
+                self.unlocking.clear();
+                self.selected_node = None;
+                self.evaluated_at = scenario.evaluated_at;
+                self.time_basis = crate::scenario::TimeBasis::Chosen;
+                self.assumptions = scenario.assumptions.clone();
+                self.shared = Some(Rc::new(scenario));
+                self.link_error = None;
+            }
+            Err(error) => {
+                self.shared = None;
+                self.link_error = Some(sentence(&error.to_string()));
+            }
+        }
+        true
+    }
+
+    /// Leaves the shared view: the link's certificates and registry facts go; files added since,
+    /// the time and the assumptions stay. Also clears a link error.
+    pub fn leave_shared(&mut self) -> bool {
+        let was_shared = self.shared.take().is_some();
+        self.link_error = None;
+        self.selected_node = None;
+        was_shared
+    }
+
     /// Keeps the registry text a new file carries, for "Save scenario".
     fn keep_registry_text(&mut self, id: FileId, bytes: &[u8]) {
         if let Some(text) = self
@@ -613,7 +638,7 @@ impl State {
 
     /// Whether a PKCS#12 file is being opened right now.
     pub fn is_unlocking(&self, id: FileId) -> bool {
-        self.unlocking.contains(&id.0)
+        self.unlocking.contains(&id)
     }
 
     /// The Intune account IDs the supplied certificates carry, in order of first appearance:
@@ -968,15 +993,5 @@ mod tests {
         assert_eq!(fleet.device, None);
         assert_eq!(fleet.filter, filter);
         assert!(back.shared.is_none() && back.judgement.is_none());
-    }
-
-    #[wasm_bindgen_test]
-    fn the_state_serialises_without_files_or_passwords() {
-        let state = empty().reduce(Action::SetRenewalWindow(41));
-        let json = serde_json::to_string(&*state).expect("serialisable");
-        assert!(json.contains("\"renewal_window_days\":41"), "{json}");
-        assert!(!json.contains("workspace"), "{json}");
-        let back: State = serde_json::from_str(&json).expect("deserialisable");
-        assert_eq!(back.assumptions, state.assumptions);
     }
 }
