@@ -116,18 +116,27 @@ impl FleetState {
 }
 
 /// Same source and verdicts by identity (they are replaced, never changed in place), the rest
-/// by value.
+/// by value; the scroll position is not part of what the page shows from the state.
 impl PartialEq for FleetState {
     fn eq(&self, other: &Self) -> bool {
-        let same_judged = match (&self.judged, &other.judged) {
+        // Destructured without `..`: a new field does not compile until it is compared here.
+        let FleetState {
+            source,
+            judged,
+            progress,
+            filter,
+            device,
+            scroll: _,
+        } = self;
+        let same_judged = match (judged, &other.judged) {
             (Some(a), Some(b)) => Rc::ptr_eq(a, b),
             (None, None) => true,
             _ => false,
         };
-        Rc::ptr_eq(&self.source, &other.source)
+        Rc::ptr_eq(source, &other.source)
             && same_judged
-            && self.progress == other.progress
-            && self.filter == other.filter
-            && self.device == other.device
+            && *progress == other.progress
+            && *filter == other.filter
+            && *device == other.device
     }
 }

@@ -673,32 +673,51 @@ pub fn answer_change(before: &Trace, after: &Trace) -> Option<String> {
 /// (they are replaced, never mutated in place, so identity is enough and cheap).
 impl PartialEq for State {
     fn eq(&self, other: &Self) -> bool {
-        let same_judgement = match (&self.judgement, &other.judgement) {
-            (Some(a), Some(b)) => Rc::ptr_eq(a, b),
-            (None, None) => true,
-            _ => false,
-        };
-        let same_shared = match (&self.shared, &other.shared) {
-            (Some(a), Some(b)) => Rc::ptr_eq(a, b),
-            (None, None) => true,
-            _ => false,
-        };
-        Rc::ptr_eq(&self.workspace, &other.workspace)
-            && same_judgement
-            && self.evaluated_at == other.evaluated_at
-            && self.assumptions == other.assumptions
-            && self.selected_node == other.selected_node
-            && self.loading == other.loading
-            && self.unlocking == other.unlocking
-            && self.pasted == other.pasted
-            && self.notice == other.notice
-            && same_shared
-            && self.link_error == other.link_error
-            && self.redact == other.redact
-            && Rc::ptr_eq(&self.saved_registry, &other.saved_registry)
-            && self.time_basis == other.time_basis
-            && self.answer_change == other.answer_change
-            && self.fleet == other.fleet
+        // Destructured without `..`: a field added to `State` does not compile until it is
+        // compared here too.
+        let State {
+            evaluated_at,
+            assumptions,
+            selected_node,
+            loading,
+            unlocking,
+            pasted,
+            notice,
+            workspace,
+            judgement,
+            shared,
+            link_error,
+            redact,
+            saved_registry,
+            time_basis,
+            answer_change,
+            fleet,
+        } = self;
+        Rc::ptr_eq(workspace, &other.workspace)
+            && same_rc(judgement, &other.judgement)
+            && *evaluated_at == other.evaluated_at
+            && *assumptions == other.assumptions
+            && *selected_node == other.selected_node
+            && *loading == other.loading
+            && *unlocking == other.unlocking
+            && *pasted == other.pasted
+            && *notice == other.notice
+            && same_rc(shared, &other.shared)
+            && *link_error == other.link_error
+            && *redact == other.redact
+            && Rc::ptr_eq(saved_registry, &other.saved_registry)
+            && *time_basis == other.time_basis
+            && *answer_change == other.answer_change
+            && *fleet == other.fleet
+    }
+}
+
+/// Both absent, or the very same shared value.
+fn same_rc<T>(a: &Option<Rc<T>>, b: &Option<Rc<T>>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+        (None, None) => true,
+        _ => false,
     }
 }
 
