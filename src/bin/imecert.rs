@@ -43,8 +43,8 @@ mod cli {
     use ime_cert_inspector::ingest::limits;
     use ime_cert_inspector::ingest::sniff::{FileKind, SNIFF_WINDOW, sniff};
     use ime_cert_inspector::report::{Judgement, TextStyle, render_text};
+    use ime_cert_inspector::scenario::Scenario;
     use ime_cert_inspector::scenario::{Assumptions, KeyPresence, Store, Thumbprint};
-    use ime_cert_inspector::scenario::{Scenario, TimeBasis};
     use ime_cert_inspector::share::redact_judgement;
     use ime_cert_inspector::share::token::{self, TokenContext};
     use ime_cert_inspector::utc::UtcTime;
@@ -309,17 +309,11 @@ mod cli {
                 return ExitCode::from(1);
             }
         };
-        let (at, basis) = match (args.at, facts.collected_at()) {
-            (Some(at), _) => (at, TimeBasis::Chosen),
-            (None, Some(at)) => (at, TimeBasis::CollectedAt),
-            (None, None) => (now(), TimeBasis::Now),
-        };
         let source = facts.dev.clone().map_or_else(
             || "facts token".to_string(),
             |d| format!("facts token: {d}"),
         );
-        let (mut scenario, problems) = facts.scenario(at, &source);
-        scenario.inputs.time_basis = basis;
+        let (mut scenario, problems) = facts.scenario_judged(args.at, now(), &source);
         for (target, store) in &args.stores {
             if let Some(tp) = Thumbprint::normalize(target) {
                 for c in scenario

@@ -135,20 +135,14 @@ pub fn device_scenario(record: &Record, options: &FleetOptions) -> Result<Device
         Content::NoToken(reason) => return Err(reason.clone()),
     };
     let facts = decode_token(token).map_err(|e| e.to_string())?;
-    let (at, time_basis) = match (options.at, facts.collected_at()) {
-        (Some(at), _) => (at, TimeBasis::Chosen),
-        (None, Some(at)) => (at, TimeBasis::CollectedAt),
-        (None, None) => (options.now, TimeBasis::Now),
-    };
-    let (mut scenario, problems) = facts.scenario(at, &record.origin);
+    let (mut scenario, problems) = facts.scenario_judged(options.at, options.now, &record.origin);
     scenario.assumptions = options.assumptions.clone();
-    scenario.inputs.time_basis = time_basis;
     Ok(DeviceScenario {
+        time_basis: scenario.inputs.time_basis,
         scenario,
         problems,
         collected_at: facts.collected_at(),
         device: facts.dev,
-        time_basis,
     })
 }
 

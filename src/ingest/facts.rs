@@ -25,6 +25,7 @@ use crate::intune;
 use crate::scenario::{
     CertFacts, CertMetadata, Certificate, CertsNotCarried, Enrollment, KeyPresence, LogEvent,
     LogEventKind, MetadataTime, OmadmAccount, RegistryFacts, Scenario, Store, Thumbprint,
+    TimeBasis,
 };
 use crate::utc::UtcTime;
 
@@ -414,6 +415,25 @@ impl Facts {
     /// `collected_at`.
     pub fn collected_at(&self) -> Option<UtcTime> {
         self.at.map(UtcTime)
+    }
+
+    /// The scenario these facts describe, judged at the time chosen (`--at`), else when they
+    /// were collected, else `now`, with how that time was chosen; plus the problems of
+    /// [`Self::scenario`]. The one rule the CLI and the fleet (and the page) judge a token by.
+    pub fn scenario_judged(
+        &self,
+        chosen: Option<UtcTime>,
+        now: UtcTime,
+        source: &str,
+    ) -> (Scenario, Vec<String>) {
+        let (at, basis) = match (chosen, self.collected_at()) {
+            (Some(at), _) => (at, TimeBasis::Chosen),
+            (None, Some(at)) => (at, TimeBasis::CollectedAt),
+            (None, None) => (now, TimeBasis::Now),
+        };
+        let (mut scenario, problems) = self.scenario(at, source);
+        scenario.inputs.time_basis = basis;
+        (scenario, problems)
     }
 
     /// The scenario these facts describe, judged at `evaluated_at`, plus one problem per entry
