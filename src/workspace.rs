@@ -24,7 +24,7 @@ mod save;
 mod shared;
 mod stream;
 
-pub use save::{MAX_SAVED_REGISTRY_BYTES, SavedBundle, SavedRegistry, registry_texts};
+pub use save::{MAX_SAVED_REGISTRY_BYTES, SavedBundle, SavedRegistry};
 
 use serde::Serialize;
 
@@ -94,6 +94,9 @@ pub struct LoadedFile {
     certs_left_out: usize,
     /// Agent log events left out: only the latest [`limits::MAX_LOG_EVENTS_PER_FILE`] are kept.
     log_events_left_out: u64,
+    /// The registry text "Save scenario" writes back (a `.reg` as text, a bundle's entries),
+    /// captured when the file is read, capped at `save::MAX_SAVED_REGISTRY_BYTES`.
+    registry_to_save: Option<SavedRegistry>,
 }
 
 impl LoadedFile {
@@ -113,6 +116,7 @@ impl LoadedFile {
             locked_pkcs12: None,
             certs_left_out: 0,
             log_events_left_out: 0,
+            registry_to_save: None,
         }
     }
 
@@ -216,6 +220,9 @@ impl Workspace {
         } else {
             read_into(&mut file, bytes, passwords);
             cap_problems(&mut file);
+            if file.kind == FileKind::Registry {
+                file.registry_to_save = save::reg_text_to_save(&file, bytes);
+            }
         }
         self.files.push(file);
         id

@@ -181,14 +181,12 @@ pub fn share_panel() -> Html {
     } else {
         None
     };
-    let left_out = app.workspace.left_out_of_bundle(&app.saved_registry);
+    let left_out = app.workspace.left_out_of_bundle();
     let save_bundle = {
         let app = app.clone();
         let judgement = judgement.clone();
         Callback::from(move |_: MouseEvent| {
-            let saved =
-                app.workspace
-                    .to_bundle(app.evaluated_at, &app.assumptions, &app.saved_registry);
+            let saved = app.workspace.to_bundle(app.evaluated_at, &app.assumptions);
             let name = bundle_file_name(&judgement);
             match download_text(&name, "application/json", &saved.to_json()) {
                 Ok(()) if saved.left_out.is_empty() => {

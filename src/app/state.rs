@@ -9,7 +9,6 @@
 //! waits for its password, its bytes); a share link carries the judged facts, never file
 //! contents. Every way the state changes is in this file's one `impl State`.
 
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
 use yew::prelude::*;
@@ -27,7 +26,7 @@ use crate::scenario::{
 };
 use crate::share::decode_link;
 use crate::utc::UtcTime;
-use crate::workspace::{CertTarget, FileId, SavedRegistry, Workspace, registry_texts};
+use crate::workspace::{CertTarget, FileId, Workspace};
 
 use super::fleet_state::{FleetState, JudgeKey, JudgedFleet};
 use super::share_link::sentence;
@@ -82,8 +81,6 @@ pub struct State {
     pub link_error: Option<String>,
     /// "Redact before sharing": the link and every export use pseudonyms.
     pub redact: bool,
-    /// The registry text of each file, kept for "Save scenario" (the workspace keeps facts).
-    pub saved_registry: Rc<BTreeMap<FileId, SavedRegistry>>,
     /// How `evaluated_at` was chosen: the page's opening time (`now`), a bundle's collection
     /// time, or the user's.
     pub time_basis: TimeBasis,
@@ -259,7 +256,6 @@ impl State {
             shared: None,
             link_error: None,
             redact: false,
-            saved_registry: Rc::default(),
             time_basis: TimeBasis::Now,
             answer_change: None,
             fleet: None,
@@ -345,7 +341,6 @@ impl State {
                 Rc::make_mut(&mut self.workspace).unlock_opened(id, *opened);
             }
             Action::Remove(id) => {
-                Rc::make_mut(&mut self.saved_registry).remove(&id);
                 self.unlocking.retain(|u| *u != id);
                 Rc::make_mut(&mut self.workspace).remove(id);
             }
@@ -467,7 +462,6 @@ impl State {
             ));
         }
         self.workspace = Rc::new(Workspace::new());
-        self.saved_registry = Rc::default();
         self.unlocking.clear();
         self.shared = None;
         self.link_error = None;
@@ -543,10 +537,9 @@ impl State {
         }
     }
 
-    /// Adds one file read in full, keeping what "Save scenario" and a bundle's assumptions need.
+    /// Adds one file read in full, taking on the assumptions a bundle carries.
     fn add_bytes(&mut self, name: &str, bytes: &[u8], kind: FileKind) {
         let id = Rc::make_mut(&mut self.workspace).add_file_as(kind, name, bytes, &[]);
-        self.keep_registry_text(id, bytes);
         self.adopt_bundle_assumptions(id);
     }
 
@@ -599,7 +592,6 @@ impl State {
         match decode_link(fragment) {
             Ok(scenario) => {
                 self.workspace = Rc::new(Workspace::new());
-                self.saved_registry = Rc::default();
                 self.unlocking.clear();
                 self.selected_node = None;
                 self.evaluated_at = scenario.evaluated_at;
@@ -623,17 +615,6 @@ impl State {
         self.link_error = None;
         self.selected_node = None;
         was_shared
-    }
-
-    /// Keeps the registry text a new file carries, for "Save scenario".
-    fn keep_registry_text(&mut self, id: FileId, bytes: &[u8]) {
-        if let Some(text) = self
-            .workspace
-            .file(id)
-            .and_then(|f| registry_texts(f, bytes))
-        {
-            Rc::make_mut(&mut self.saved_registry).insert(id, text);
-        }
     }
 
     /// Whether a PKCS#12 file is being opened right now.
@@ -688,7 +669,6 @@ impl PartialEq for State {
             shared,
             link_error,
             redact,
-            saved_registry,
             time_basis,
             answer_change,
             fleet,
@@ -705,7 +685,6 @@ impl PartialEq for State {
             && same_rc(shared, &other.shared)
             && *link_error == other.link_error
             && *redact == other.redact
-            && Rc::ptr_eq(saved_registry, &other.saved_registry)
             && *time_basis == other.time_basis
             && *answer_change == other.answer_change
             && *fleet == other.fleet

@@ -87,6 +87,7 @@ fn read_bundle_into(file: &mut LoadedFile, bytes: &[u8]) {
             )),
         }
     }
+    file.registry_to_save = super::save::texts_to_save(&bundle.registry);
     if !bundle.registry.is_empty() {
         let mut state = RegistryState::new();
         let mut total: Option<RegSummary> = None;

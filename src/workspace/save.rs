@@ -3,24 +3,21 @@
 //! answer with nothing else to supply.
 //!
 //! The workspace keeps decoded facts, not file texts: the registry facts of a `.reg` export
-//! cannot be turned back into `.reg` text. So the text is captured when the file arrives
-//! ([`registry_texts`]) and handed back to [`Workspace::to_bundle`]. Certificates are saved as
+//! cannot be turned back into `.reg` text. So each file keeps its text when it is read (a `.reg`
+//! decoded once, a bundle's entries as parsed; capped), and [`Workspace::to_bundle`] writes it. Certificates are saved as
 //! their DER bytes, with the store and key presence the user set; agent log evidence as one
 //! CMTrace line per kept event. Never a private key or a PKCS#12 password: a locked PKCS#12 file
 //! is left out and named in [`SavedBundle::left_out`].
 
-use std::collections::BTreeMap;
-
 use base64::Engine as _;
 use serde_json::{Value, json};
 
-use super::{FileId, FileStatus, LoadedFile, Workspace};
+use super::{FileStatus, LoadedFile, Workspace};
 use crate::ingest::bundle::{
-    BUNDLE_SCHEMA, BundleCertOut, BundleOut, NamedLines, NamedText, SYSTEM_OWNER, read_bundle,
+    BUNDLE_SCHEMA, BundleCertOut, BundleOut, NamedLines, NamedText, SYSTEM_OWNER,
 };
 use crate::ingest::log::scan_lines;
 use crate::ingest::reg::decode_text;
-use crate::ingest::sniff::FileKind;
 use crate::scenario::{Assumptions, LogEvent, LogEventKind, Store, Thumbprint};
 use crate::utc::UtcTime;
 
@@ -52,41 +49,39 @@ impl SavedBundle {
     }
 }
 
-/// The registry text a file carries, for saving it later: a `.reg` export decoded to text
-/// (regedit writes UTF-16, a bundle holds text), or the registry entries of a bundle. `None`
-/// for files without registry text and for files that could not be read at all.
-pub fn registry_texts(file: &LoadedFile, bytes: &[u8]) -> Option<SavedRegistry> {
+/// A `.reg` export's text (regedit writes UTF-16), kept when it is read so that "Save
+/// scenario" never decodes the files again. `None` for a file that could not be read.
+pub(super) fn reg_text_to_save(file: &LoadedFile, bytes: &[u8]) -> Option<SavedRegistry> {
     if matches!(file.status, FileStatus::Failed { .. }) {
         return None;
     }
-    match file.kind {
-        FileKind::Registry => {
-            if bytes.len() > MAX_SAVED_REGISTRY_BYTES {
-                return Some(SavedRegistry::TooBig { bytes: bytes.len() });
-            }
-            Some(SavedRegistry::Texts(vec![NamedText {
-                name: file.name.clone(),
-                text: decode_text(bytes),
-            }]))
-        }
-        FileKind::Bundle => {
-            let registry = read_bundle(bytes).ok()?.registry;
-            if registry.is_empty() {
-                return None;
-            }
-            let size: usize = registry.iter().map(|(_, text)| text.len()).sum();
-            if size > MAX_SAVED_REGISTRY_BYTES {
-                return Some(SavedRegistry::TooBig { bytes: size });
-            }
-            Some(SavedRegistry::Texts(
-                registry
-                    .into_iter()
-                    .map(|(name, text)| NamedText { name, text })
-                    .collect(),
-            ))
-        }
-        _ => None,
+    if bytes.len() > MAX_SAVED_REGISTRY_BYTES {
+        return Some(SavedRegistry::TooBig { bytes: bytes.len() });
     }
+    Some(SavedRegistry::Texts(vec![NamedText {
+        name: file.name.clone(),
+        text: decode_text(bytes),
+    }]))
+}
+
+/// A bundle's registry entries, kept as read (the bundle is parsed once).
+pub(super) fn texts_to_save(registry: &[(String, String)]) -> Option<SavedRegistry> {
+    if registry.is_empty() {
+        return None;
+    }
+    let size: usize = registry.iter().map(|(_, text)| text.len()).sum();
+    if size > MAX_SAVED_REGISTRY_BYTES {
+        return Some(SavedRegistry::TooBig { bytes: size });
+    }
+    Some(SavedRegistry::Texts(
+        registry
+            .iter()
+            .map(|(name, text)| NamedText {
+                name: name.clone(),
+                text: text.clone(),
+            })
+            .collect(),
+    ))
 }
 
 impl Workspace {
@@ -95,16 +90,11 @@ impl Workspace {
     /// the agent log evidence, and the assumptions with `evaluated_at`, so that the saved file
     /// is judged at the same moment when it is opened. The device, IME version and collection
     /// time are those of the last bundle supplied, if any.
-    pub fn to_bundle(
-        &self,
-        evaluated_at: UtcTime,
-        assumptions: &Assumptions,
-        registry: &BTreeMap<FileId, SavedRegistry>,
-    ) -> SavedBundle {
+    pub fn to_bundle(&self, evaluated_at: UtcTime, assumptions: &Assumptions) -> SavedBundle {
         let texts = self
             .files
             .iter()
-            .filter_map(|f| match registry.get(&f.id) {
+            .filter_map(|f| match &f.registry_to_save {
                 Some(SavedRegistry::Texts(list)) => Some(list.iter().cloned()),
                 _ => None,
             })
@@ -133,13 +123,13 @@ impl Workspace {
         };
         SavedBundle {
             bundle,
-            left_out: self.left_out_of_bundle(registry),
+            left_out: self.left_out_of_bundle(),
         }
     }
 
     /// What [`Workspace::to_bundle`] cannot save, one sentence per file: locked PKCS#12 files,
     /// unreadable files, and registry texts that were not kept. The page shows it before saving.
-    pub fn left_out_of_bundle(&self, registry: &BTreeMap<FileId, SavedRegistry>) -> Vec<String> {
+    pub fn left_out_of_bundle(&self) -> Vec<String> {
         let mut left_out = Vec::new();
         for file in &self.files {
             match &file.status {
@@ -152,7 +142,7 @@ impl Workspace {
                 }
                 FileStatus::Read | FileStatus::Partial => {}
             }
-            match registry.get(&file.id) {
+            match &file.registry_to_save {
                 Some(SavedRegistry::TooBig { bytes }) => left_out.push(too_big(&file.name, *bytes)),
                 None if file.registry.is_some() && file.size > MAX_SAVED_REGISTRY_BYTES => {
                     left_out.push(too_big(&file.name, file.size));
@@ -379,6 +369,8 @@ fn cmtrace_time(at: UtcTime, local: bool) -> Option<String> {
 mod tests {
     use super::*;
     use crate::guid::Guid;
+    use crate::ingest::bundle::read_bundle;
+    use crate::ingest::sniff::FileKind;
     use crate::scenario::{GatewayRule, GatewayVerdict, KeyPresence};
 
     const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/");
@@ -391,19 +383,15 @@ mod tests {
         UtcTime::parse_rfc3339("2026-11-24T10:00:00Z").unwrap()
     }
 
-    /// Adds fixture files as the app does, keeping each file's registry text.
-    fn supply(paths: &[&str]) -> (Workspace, BTreeMap<FileId, SavedRegistry>) {
+    /// Adds fixture files as the app does (each keeps its registry text).
+    fn supply(paths: &[&str]) -> Workspace {
         let mut workspace = Workspace::new();
-        let mut kept = BTreeMap::new();
         for path in paths {
             let bytes = fixture(path);
             let name = path.rsplit('/').next().unwrap();
-            let id = workspace.add_file(name, &bytes, &["Passw0rd!"]);
-            if let Some(saved) = registry_texts(workspace.file(id).unwrap(), &bytes) {
-                kept.insert(id, saved);
-            }
+            workspace.add_file(name, &bytes, &["Passw0rd!"]);
         }
-        (workspace, kept)
+        workspace
     }
 
     fn assumptions() -> Assumptions {
@@ -436,11 +424,11 @@ mod tests {
             "reg/meta-m1-2h.reg",
             "logs/IntuneManagementExtension.log",
         ];
-        let (mut workspace, kept) = supply(&paths);
+        let mut workspace = supply(&paths);
         let first = workspace.files()[1].id;
         workspace.set_key(&super::super::CertTarget::File(first), KeyPresence::Absent);
         let a = assumptions();
-        let saved = workspace.to_bundle(at(), &a, &kept);
+        let saved = workspace.to_bundle(at(), &a);
         assert!(saved.left_out.is_empty(), "{:?}", saved.left_out);
         let json = saved.to_json();
         assert!(json.contains(BUNDLE_SCHEMA));
@@ -499,8 +487,8 @@ mod tests {
     /// registry texts and key providers.
     #[test]
     fn a_collector_bundle_saves_as_it_came() {
-        let (workspace, kept) = supply(&["bundles/sample.json"]);
-        let saved = workspace.to_bundle(at(), &Assumptions::default(), &kept);
+        let workspace = supply(&["bundles/sample.json"]);
+        let saved = workspace.to_bundle(at(), &Assumptions::default());
         let original = read_bundle(&fixture("bundles/sample.json")).unwrap();
         let b = &saved.bundle;
         assert_eq!(b.device, original.device);
@@ -535,18 +523,13 @@ mod tests {
 
     #[test]
     fn locked_unreadable_and_oversized_inputs_are_named() {
-        let (mut workspace, mut kept) =
-            supply(&["pfx/m1-aes256.pfx", "bad/random.bin", "reg/enr-m1.reg"]);
-        let names: Vec<_> = workspace.files().iter().map(|f| f.id).collect();
-        // Drop the texts of the .reg to stand in for one the app could not keep.
-        kept.insert(
-            names[2],
-            SavedRegistry::TooBig {
-                bytes: 12 * 1024 * 1024,
-            },
-        );
+        let mut workspace = supply(&["pfx/m1-aes256.pfx", "bad/random.bin", "reg/enr-m1.reg"]);
+        // Drop the texts of the .reg to stand in for one too big to keep.
+        workspace.files[2].registry_to_save = Some(SavedRegistry::TooBig {
+            bytes: 12 * 1024 * 1024,
+        });
         workspace.add_file("locked.pfx", &fixture("pfx/m1-aes256.pfx"), &[]);
-        let saved = workspace.to_bundle(at(), &Assumptions::default(), &kept);
+        let saved = workspace.to_bundle(at(), &Assumptions::default());
         let text = saved.left_out.join("\n");
         assert!(text.contains("locked.pfx: still locked"), "{text}");
         assert!(text.contains("random.bin: could not be read"), "{text}");
@@ -557,8 +540,8 @@ mod tests {
         assert!(saved.bundle.registry.is_empty());
         // The PFX opened with its password gave two certificates; the locked copy none.
         assert_eq!(saved.bundle.certificates.len(), 2);
-        kept.clear();
-        let untracked = workspace.to_bundle(at(), &Assumptions::default(), &kept);
+        workspace.files[2].registry_to_save = None;
+        let untracked = workspace.to_bundle(at(), &Assumptions::default());
         assert!(
             untracked
                 .left_out
@@ -575,9 +558,8 @@ mod tests {
             Some(&[0xFF, 0xFE][..]),
             "the fixture is UTF-16LE"
         );
-        let (workspace, kept) = supply(&["reg/enr-m1.reg"]);
-        let id = workspace.files()[0].id;
-        let Some(SavedRegistry::Texts(texts)) = kept.get(&id) else {
+        let workspace = supply(&["reg/enr-m1.reg"]);
+        let Some(SavedRegistry::Texts(texts)) = &workspace.files()[0].registry_to_save else {
             panic!("no text kept")
         };
         assert!(
@@ -595,11 +577,11 @@ mod tests {
             (FileKind::Registry, &FileStatus::Read)
         );
         assert!(matches!(
-            registry_texts(file, &oversized),
+            file.registry_to_save,
             Some(SavedRegistry::TooBig { bytes }) if bytes == MAX_SAVED_REGISTRY_BYTES + 1
         ));
         // The page parses exports this big as they stream in and never holds their text.
-        let streamed = big.left_out_of_bundle(&BTreeMap::new()).join("\n");
+        let streamed = big.left_out_of_bundle().join("\n");
         assert!(
             streamed.contains("big.reg: its registry text (5 MB) is too big"),
             "{streamed}"
@@ -610,18 +592,18 @@ mod tests {
     /// log events (written clocks, UTC where known, lines aside) and the zone id kept.
     #[test]
     fn a_saved_bundle_keeps_the_log_times_and_the_zone() {
-        let (workspace, kept) = supply(&[
+        let workspace = supply(&[
             "bundles/log-offset.json",
             "logs/ime-1.101/IntuneManagementExtension.log",
             "logs/ime-1.101/IntuneManagementExtension-20261124-050000.log",
         ]);
-        let saved = workspace.to_bundle(at(), &Assumptions::default(), &kept);
+        let saved = workspace.to_bundle(at(), &Assumptions::default());
         assert_eq!(
             saved.bundle.utc_offset_minutes, None,
             "raw logs in local time stay local when reopened"
         );
-        let (alone, kept_alone) = supply(&["bundles/log-offset.json"]);
-        let saved_alone = alone.to_bundle(at(), &Assumptions::default(), &kept_alone);
+        let alone = supply(&["bundles/log-offset.json"]);
+        let saved_alone = alone.to_bundle(at(), &Assumptions::default());
         assert_eq!(saved_alone.bundle.utc_offset_minutes, Some(60));
         let json = saved.to_json();
         assert!(json.contains("\"time_zone\": \"W. Europe Standard Time\""));
