@@ -13,6 +13,8 @@ use crate::guid::Guid;
 use crate::utc::UtcTime;
 
 pub mod log;
+#[cfg(test)]
+pub(crate) mod samples;
 
 pub use log::{LogEvent, LogEventKind, latest_log_event};
 

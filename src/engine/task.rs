@@ -3,6 +3,7 @@
 
 use crate::scenario::{
     CertMetadata, Certificate, GatewayRule, GatewayVerdict, KeyPresence, MetadataTime, Scenario,
+    Thumbprint,
 };
 use crate::utc::{HOUR, UtcTime};
 
@@ -57,156 +58,183 @@ pub fn max_age_seconds(scenario: &Scenario) -> i64 {
     i64::from(scenario.assumptions.metadata_max_age_hours) * HOUR
 }
 
+/// Runs the task on `scenario`, visiting the nodes in the order the task takes them.
 pub fn run(scenario: &Scenario) -> TaskRun {
-    let mut nodes = Vec::new();
-    let mut path = vec![NodeId::Freshness];
-    let metadata = scenario.registry.cert_metadata.as_ref();
-
-    nodes.push(NodeTrace {
+    let mut visits = Visits::default();
+    visits.push(NodeTrace {
         node: NodeId::Freshness,
         decision: freshness_decision(scenario),
         considered: Vec::new(),
     });
     if metadata_is_fresh(scenario) {
-        path.push(NodeId::Skip);
-        nodes.push(end_node(
-            NodeId::Skip,
-            "CertMetadata is kept; the task does nothing more.",
-        ));
-        return TaskRun {
-            trace: TaskTrace {
-                path,
-                outcome: TaskOutcome::Skipped,
-                metadata_action: MetadataAction::Kept,
-                selected: None,
-            },
-            nodes,
-            metadata_after: metadata.cloned(),
-        };
+        return visits.skip(scenario);
     }
-
-    path.push(NodeId::Search);
-    nodes.push(search_node(scenario));
-    path.push(NodeId::Filter);
-    nodes.push(filter_node(scenario));
-
+    visits.push(search_node(scenario));
+    visits.push(filter_node(scenario));
     let candidates = order::candidates(scenario);
-    path.push(NodeId::Count);
-    let stop = |path: Vec<NodeId>, mut nodes: Vec<NodeTrace>, outcome, why: &str| {
-        let mut path = path;
-        path.push(NodeId::DeleteMetadata);
-        nodes.push(end_node(NodeId::DeleteMetadata, why));
-        TaskRun {
-            trace: TaskTrace {
-                path,
-                outcome,
-                metadata_action: MetadataAction::Deleted,
-                selected: None,
-            },
-            nodes,
-            metadata_after: None,
-        }
-    };
+    visits.push(count_node(&candidates));
     if candidates.len() <= 1 {
-        nodes.push(NodeTrace {
-            node: NodeId::Count,
-            decision: format!(
-                "{} left: the task stops (it only chooses between several)",
-                plural(candidates.len(), "candidate")
-            ),
-            considered: kept_all(&candidates, "left after filtering"),
-        });
-        return stop(
-            path,
-            nodes,
+        return visits.delete(
             TaskOutcome::StoppedSingle,
             "CertMetadata is deleted: at most one certificate qualified.",
         );
     }
-    nodes.push(NodeTrace {
-        node: NodeId::Count,
-        decision: format!("{} left: continue", plural(candidates.len(), "candidate")),
-        considered: kept_all(&candidates, "left after filtering"),
-    });
-
-    path.push(NodeId::Flight);
-    let (tenant, flighted) = order::current_tenant(scenario, &candidates);
-    let tenant_cert = order::tenant_certificate(scenario, &candidates);
-    let tenant_text =
-        tenant.map_or_else(|| "an unreadable account ID".to_string(), |t| t.to_string());
-    let source = match (tenant_cert, order::named_candidate(scenario, &candidates)) {
-        (Some(c), Some(_)) => format!("the enrolled certificate {}", c.facts.thumbprint.short()),
-        (Some(c), None) => format!("the newest candidate {}", c.facts.thumbprint.short()),
-        (None, _) => "no candidate".to_string(),
-    };
-    nodes.push(NodeTrace {
-        node: NodeId::Flight,
-        decision: if flighted {
-            format!("Current tenant {tenant_text} (from {source}) is flighted: validate with the service")
-        } else {
-            format!("Current tenant {tenant_text} (from {source}) is not in the flight list: stop")
-        },
-        considered: Vec::new(),
-    });
+    let (flight, flighted) = flight_node(scenario, &candidates);
+    visits.push(flight);
     if !flighted {
-        return stop(
-            path,
-            nodes,
+        return visits.delete(
             TaskOutcome::StoppedNotFlighted,
             "CertMetadata is deleted: the tenant is not flighted.",
         );
     }
-
-    path.push(NodeId::Gateway);
     let (selected, considered) = gateway(scenario, &candidates);
+    visits.push(gateway_node(selected, considered));
     match selected {
-        Some(cert) => {
-            nodes.push(NodeTrace {
-                node: NodeId::Gateway,
-                decision: format!("The service accepts {}", cert.facts.thumbprint.short()),
-                considered,
-            });
-            path.push(NodeId::StoreMetadata);
-            nodes.push(end_node(
-                NodeId::StoreMetadata,
-                &format!(
-                    "CertMetadata is written: {}, validated {}.",
-                    cert.facts.thumbprint,
-                    scenario.evaluated_at.human()
-                ),
-            ));
-            TaskRun {
-                trace: TaskTrace {
-                    path,
-                    outcome: TaskOutcome::Selected,
-                    metadata_action: MetadataAction::Written,
-                    selected: Some(cert.facts.thumbprint.clone()),
-                },
-                nodes,
-                metadata_after: Some(CertMetadata {
-                    subject: Some(cert.facts.subject.clone()),
-                    thumbprint: Some(cert.facts.thumbprint.clone()),
-                    thumbprint_raw: None,
-                    validated_at: MetadataTime::Readable {
-                        at: scenario.evaluated_at,
-                        nanos: 0,
-                    },
-                }),
-            }
+        Some(cert) => visits.store(scenario, cert),
+        None => visits.delete(
+            TaskOutcome::NoneValid,
+            "CertMetadata is deleted: no candidate was accepted.",
+        ),
+    }
+}
+
+/// The nodes the task has visited, in order, each recorded once with what it decided. The
+/// decision path is read from this record when the task ends rather than kept beside it, so the
+/// path and the node entries cannot disagree (issue 13).
+#[derive(Default)]
+struct Visits(Vec<NodeTrace>);
+
+impl Visits {
+    fn push(&mut self, node: NodeTrace) {
+        self.0.push(node);
+    }
+
+    /// `skip`: the metadata is fresh, so it is kept as it is.
+    fn skip(self, scenario: &Scenario) -> TaskRun {
+        let end = end_node(
+            NodeId::Skip,
+            "CertMetadata is kept; the task does nothing more.",
+        );
+        let metadata_after = scenario.registry.cert_metadata.clone();
+        self.end(
+            end,
+            TaskOutcome::Skipped,
+            MetadataAction::Kept,
+            None,
+            metadata_after,
+        )
+    }
+
+    /// `delete_metadata`: the task stops (or finds nothing) and leaves no metadata; `why` says
+    /// which.
+    fn delete(self, outcome: TaskOutcome, why: &str) -> TaskRun {
+        let end = end_node(NodeId::DeleteMetadata, why);
+        self.end(end, outcome, MetadataAction::Deleted, None, None)
+    }
+
+    /// `store_metadata`: the service accepted `cert`, so it is written as validated now.
+    fn store(self, scenario: &Scenario, cert: &Certificate) -> TaskRun {
+        let thumbprint = &cert.facts.thumbprint;
+        let end = end_node(
+            NodeId::StoreMetadata,
+            &format!(
+                "CertMetadata is written: {thumbprint}, validated {}.",
+                scenario.evaluated_at.human()
+            ),
+        );
+        let written = CertMetadata {
+            subject: Some(cert.facts.subject.clone()),
+            thumbprint: Some(thumbprint.clone()),
+            thumbprint_raw: None,
+            validated_at: MetadataTime::Readable {
+                at: scenario.evaluated_at,
+                nanos: 0,
+            },
+        };
+        let selected = Some(thumbprint.clone());
+        self.end(
+            end,
+            TaskOutcome::Selected,
+            MetadataAction::Written,
+            selected,
+            Some(written),
+        )
+    }
+
+    /// Records the end node and derives the path from everything visited.
+    fn end(
+        mut self,
+        end: NodeTrace,
+        outcome: TaskOutcome,
+        metadata_action: MetadataAction,
+        selected: Option<Thumbprint>,
+        metadata_after: Option<CertMetadata>,
+    ) -> TaskRun {
+        self.0.push(end);
+        TaskRun {
+            trace: TaskTrace {
+                path: self.0.iter().map(|visit| visit.node).collect(),
+                outcome,
+                metadata_action,
+                selected,
+            },
+            nodes: self.0,
+            metadata_after,
         }
-        None => {
-            nodes.push(NodeTrace {
-                node: NodeId::Gateway,
-                decision: "The service accepts none of the candidates".to_string(),
-                considered,
-            });
-            stop(
-                path,
-                nodes,
-                TaskOutcome::NoneValid,
-                "CertMetadata is deleted: no candidate was accepted.",
-            )
-        }
+    }
+}
+
+/// The `count` step: the task only chooses between several candidates.
+fn count_node(candidates: &[&Certificate]) -> NodeTrace {
+    let left = plural(candidates.len(), "candidate");
+    let decision = if candidates.len() <= 1 {
+        format!("{left} left: the task stops (it only chooses between several)")
+    } else {
+        format!("{left} left: continue")
+    };
+    NodeTrace {
+        node: NodeId::Count,
+        decision,
+        considered: kept_all(candidates, "left after filtering"),
+    }
+}
+
+/// The `flight` step, and whether the current tenant is flighted (the task goes on only then).
+fn flight_node(scenario: &Scenario, candidates: &[&Certificate]) -> (NodeTrace, bool) {
+    let (tenant, flighted) = order::current_tenant(scenario, candidates);
+    let tenant_cert = order::tenant_certificate(scenario, candidates);
+    let tenant_text =
+        tenant.map_or_else(|| "an unreadable account ID".to_string(), |t| t.to_string());
+    let source = match (tenant_cert, order::named_candidate(scenario, candidates)) {
+        (Some(c), Some(_)) => format!("the enrolled certificate {}", c.facts.thumbprint.short()),
+        (Some(c), None) => format!("the newest candidate {}", c.facts.thumbprint.short()),
+        (None, _) => "no candidate".to_string(),
+    };
+    let decision = if flighted {
+        format!(
+            "Current tenant {tenant_text} (from {source}) is flighted: validate with the service"
+        )
+    } else {
+        format!("Current tenant {tenant_text} (from {source}) is not in the flight list: stop")
+    };
+    let node = NodeTrace {
+        node: NodeId::Flight,
+        decision,
+        considered: Vec::new(),
+    };
+    (node, flighted)
+}
+
+/// The `gateway` node for what [`gateway`] decided.
+fn gateway_node(selected: Option<&Certificate>, considered: Vec<CertVerdict>) -> NodeTrace {
+    let decision = match selected {
+        Some(cert) => format!("The service accepts {}", cert.facts.thumbprint.short()),
+        None => "The service accepts none of the candidates".to_string(),
+    };
+    NodeTrace {
+        node: NodeId::Gateway,
+        decision,
+        considered,
     }
 }
 

@@ -1,92 +1,13 @@
-//! The spec's *Worked scenarios*, built from facts (no files), plus edge cases of each rule.
+//! The spec's *Worked scenarios* (built from facts, no files, in `scenario::samples`, which the
+//! graph and share tests use too), plus edge cases of each rule.
 
 use super::*;
-use crate::guid::Guid;
+use crate::scenario::samples::{
+    ACCOUNT_A as A, ACCOUNT_B as B, Row, at as t, cert, enrol, flight, m0, m1, m2, meta, scenario,
+    tp, worked, x,
+};
 use crate::scenario::*;
 use crate::utc::UtcTime;
-
-const A: &str = "b7e3c1a4-2f6d-4e8b-9a1c-3d5e7f9b1c2d";
-const B: &str = "0d4f8e2a-6c1b-4a9e-8f3d-5b7c9e1a2f4b";
-
-fn t(s: &str) -> UtcTime {
-    UtcTime::parse_rfc3339(s).unwrap()
-}
-
-fn cert(name: &str, from: &str, to: &str, account: Option<&str>) -> Certificate {
-    let tp = Thumbprint::of_der(name.as_bytes());
-    Certificate {
-        facts: CertFacts {
-            thumbprint: tp,
-            subject: format!("CN={name}"),
-            issuer: "CN=Microsoft Intune MDM Device CA".into(),
-            serial: "01".into(),
-            not_before: t(&format!("{from}T00:00:00Z")),
-            not_after: t(&format!("{to}T00:00:00Z")),
-            account_id: account.map(|a| GuidValue::Decoded {
-                guid: a.parse().unwrap(),
-                shape: GuidShape::OctetString,
-            }),
-            device_id: None,
-        },
-        store: Store::LocalMachineMy,
-        private_key: KeyPresence::Present,
-        sources: vec![format!("{name}.cer")],
-        key_provider: None,
-        key_note: None,
-    }
-}
-
-fn m0() -> Certificate {
-    cert("M0", "2025-10-01", "2026-10-01", Some(A))
-}
-fn m1() -> Certificate {
-    cert("M1", "2026-03-01", "2027-03-01", Some(A))
-}
-fn m2() -> Certificate {
-    cert("M2", "2026-09-01", "2027-09-01", Some(A))
-}
-fn x() -> Certificate {
-    cert("X", "2026-01-01", "2027-01-01", None)
-}
-
-fn tp(c: &Certificate) -> Thumbprint {
-    c.facts.thumbprint.clone()
-}
-
-fn scenario(certs: Vec<Certificate>) -> Scenario {
-    let mut s = Scenario::new(t("2026-11-24T10:00:00Z"));
-    for c in certs {
-        s.add_certificate(c);
-    }
-    s
-}
-
-fn enroll(s: &mut Scenario, c: &Certificate) {
-    s.registry.enrollments.push(Enrollment {
-        id: "{11111111-2222-3333-4444-555555555555}".into(),
-        provider_id: Some("MS DM Server".into()),
-        dmp_cert_thumbprint: Some(tp(c)),
-        ..Enrollment::default()
-    });
-}
-
-fn meta(s: &mut Scenario, c: &Certificate, hours_ago: i64) {
-    s.registry.cert_metadata = Some(CertMetadata {
-        subject: Some(c.facts.subject.clone()),
-        thumbprint: Some(tp(c)),
-        thumbprint_raw: None,
-        validated_at: MetadataTime::Readable {
-            at: s.evaluated_at.plus_seconds(-hours_ago * 3600),
-            nanos: 0,
-        },
-    });
-}
-
-fn flight(s: &mut Scenario) {
-    s.assumptions
-        .flighted_accounts
-        .push(A.parse::<Guid>().unwrap());
-}
 
 use NodeId::*;
 const COUNT_PATH: [NodeId; 4] = [Freshness, Search, Filter, Count];
@@ -114,7 +35,7 @@ fn check(
 
 #[test]
 fn worked_1_single_cert() {
-    let tr = evaluate(&scenario(vec![m1()]));
+    let tr = evaluate(&worked(Row::R1));
     check(
         &tr,
         task_path(&[DeleteMetadata]),
@@ -133,9 +54,7 @@ fn worked_1_single_cert() {
 
 #[test]
 fn worked_2_not_flighted() {
-    let mut s = scenario(vec![m1(), m2()]);
-    enroll(&mut s, &m1());
-    let tr = evaluate(&s);
+    let tr = evaluate(&worked(Row::R2));
     check(
         &tr,
         task_path(&[Flight, DeleteMetadata]),
@@ -150,10 +69,7 @@ fn worked_2_not_flighted() {
 
 #[test]
 fn worked_3_flighted_selects_enrolled() {
-    let mut s = scenario(vec![m1(), m2()]);
-    enroll(&mut s, &m1());
-    flight(&mut s);
-    let tr = evaluate(&s);
+    let tr = evaluate(&worked(Row::R3));
     check(
         &tr,
         task_path(&[Flight, Gateway, StoreMetadata]),
@@ -170,9 +86,7 @@ fn worked_3_flighted_selects_enrolled() {
 
 #[test]
 fn worked_4_flighted_newest_without_enrollment() {
-    let mut s = scenario(vec![m1(), m2()]);
-    flight(&mut s);
-    let tr = evaluate(&s);
+    let tr = evaluate(&worked(Row::R4));
     check(
         &tr,
         task_path(&[Flight, Gateway, StoreMetadata]),
@@ -186,13 +100,7 @@ fn worked_4_flighted_newest_without_enrollment() {
 
 #[test]
 fn worked_5_reject_override() {
-    let mut s = scenario(vec![m1(), m2()]);
-    enroll(&mut s, &m1());
-    flight(&mut s);
-    s.assumptions
-        .overrides
-        .insert(tp(&m1()), GatewayVerdict::Reject);
-    let tr = evaluate(&s);
+    let tr = evaluate(&worked(Row::R5));
     check(
         &tr,
         task_path(&[Flight, Gateway, DeleteMetadata]),
@@ -207,10 +115,7 @@ fn worked_5_reject_override() {
 
 #[test]
 fn worked_6_and_7_fresh_metadata_skips() {
-    let mut s = scenario(vec![m1(), m2()]);
-    enroll(&mut s, &m1());
-    meta(&mut s, &m1(), 2);
-    let tr = evaluate(&s);
+    let tr = evaluate(&worked(Row::R7));
     check(
         &tr,
         vec![Freshness, Skip],
@@ -222,8 +127,7 @@ fn worked_6_and_7_fresh_metadata_skips() {
     );
     assert!(tr.has(FindingCode::UsedCertNotEnrolled));
     assert_eq!(tr.stable_until, Some(t("2026-11-25T08:00:00Z")));
-    flight(&mut s);
-    let tr = evaluate(&s);
+    let tr = evaluate(&worked(Row::R6));
     check(
         &tr,
         vec![Freshness, Skip],
@@ -238,10 +142,7 @@ fn worked_6_and_7_fresh_metadata_skips() {
 
 #[test]
 fn worked_8_old_metadata_is_not_fresh() {
-    let mut s = scenario(vec![m1(), m2()]);
-    meta(&mut s, &m1(), 30);
-    flight(&mut s);
-    let tr = evaluate(&s);
+    let tr = evaluate(&worked(Row::R8));
     check(
         &tr,
         task_path(&[Flight, Gateway, StoreMetadata]),
@@ -255,7 +156,7 @@ fn worked_8_old_metadata_is_not_fresh() {
 
 #[test]
 fn worked_9_no_mdm_cert() {
-    let tr = evaluate(&scenario(vec![x()]));
+    let tr = evaluate(&worked(Row::R9));
     check(
         &tr,
         task_path(&[DeleteMetadata]),
@@ -270,7 +171,7 @@ fn worked_9_no_mdm_cert() {
 
 #[test]
 fn worked_10_expired_is_filtered() {
-    let tr = evaluate(&scenario(vec![m0(), m1()]));
+    let tr = evaluate(&worked(Row::R10));
     check(
         &tr,
         task_path(&[DeleteMetadata]),
@@ -288,14 +189,14 @@ fn worked_10_expired_is_filtered() {
 
 #[test]
 fn exactly_max_age_is_not_fresh() {
-    let mut s = scenario(vec![m1()]);
+    let mut s = scenario(&[m1()]);
     meta(&mut s, &m1(), 24);
     assert_eq!(evaluate(&s).task.outcome, TaskOutcome::StoppedSingle);
 }
 
 #[test]
 fn unreadable_metadata_time_is_not_fresh() {
-    let mut s = scenario(vec![m1()]);
+    let mut s = scenario(&[m1()]);
     meta(&mut s, &m1(), 1);
     if let Some(m) = s.registry.cert_metadata.as_mut() {
         m.validated_at = MetadataTime::Unreadable {
@@ -307,7 +208,7 @@ fn unreadable_metadata_time_is_not_fresh() {
 
 #[test]
 fn future_metadata_is_fresh_and_flagged() {
-    let mut s = scenario(vec![m1()]);
+    let mut s = scenario(&[m1()]);
     meta(&mut s, &m1(), -24);
     let tr = evaluate(&s);
     assert_eq!(tr.task.outcome, TaskOutcome::Skipped);
@@ -320,7 +221,7 @@ fn user_store_ties_and_other_stores() {
     user.store = Store::CurrentUserMy;
     let mut root = m2();
     root.store = Store::Other("LocalMachine\\Root".into());
-    let s = scenario(vec![m1(), user, root]);
+    let s = scenario(&[m1(), user, root]);
     assert_eq!(
         s.certificates.len(),
         3,
@@ -340,7 +241,7 @@ fn user_store_ties_and_other_stores() {
 fn mixed_accounts_and_not_yet_valid() {
     let b = cert("MB", "2026-06-01", "2027-06-01", Some(B));
     let future = cert("MF", "2026-12-01", "2027-12-01", Some(A));
-    let tr = evaluate(&scenario(vec![m1(), b, future.clone()]));
+    let tr = evaluate(&scenario(&[m1(), b, future.clone()]));
     assert!(tr.has(FindingCode::MixedAccounts));
     assert!(tr.has(FindingCode::MdmCertNotYetValid));
     assert_ne!(
@@ -357,7 +258,7 @@ fn absent_key_is_dropped_and_unknown_kept() {
     a.private_key = KeyPresence::Absent;
     let mut u = m1();
     u.private_key = KeyPresence::Unknown;
-    let tr = evaluate(&scenario(vec![a, u]));
+    let tr = evaluate(&scenario(&[a, u]));
     assert!(tr.has(FindingCode::MdmCertNoPrivateKey) && tr.has(FindingCode::PrivateKeyUnknown));
     assert_eq!(tr.agent.cert, Some(tp(&m1())));
 }
@@ -365,9 +266,9 @@ fn absent_key_is_dropped_and_unknown_kept() {
 #[test]
 fn renewal_and_expiry_windows() {
     let soon = cert("MS", "2025-12-10", "2026-12-10", Some(A));
-    let tr = evaluate(&scenario(vec![soon]));
+    let tr = evaluate(&scenario(&[soon]));
     assert!(tr.has(FindingCode::MdmCertExpiringSoon) && tr.has(FindingCode::MdmCertRenewalDue));
-    let tr = evaluate(&scenario(vec![
+    let tr = evaluate(&scenario(&[
         cert("MS", "2025-12-10", "2026-12-10", Some(A)),
         m2(),
     ]));
@@ -376,8 +277,8 @@ fn renewal_and_expiry_windows() {
 
 #[test]
 fn registry_cross_checks() {
-    let mut s = scenario(vec![m1()]);
-    enroll(&mut s, &m2());
+    let mut s = scenario(&[m1()]);
+    enrol(&mut s, &m2());
     s.registry.enrollments[0].renew_error_code = Some(0x8007_2EE7);
     s.registry.omadm_accounts.push(OmadmAccount {
         id: "11111111-2222-3333-4444-555555555555".into(),
@@ -399,7 +300,7 @@ fn registry_cross_checks() {
 #[test]
 fn only_registry_means_no_certificates() {
     let mut s = Scenario::new(t("2026-11-24T10:00:00Z"));
-    enroll(&mut s, &m1());
+    enrol(&mut s, &m1());
     meta(&mut s, &m1(), 30);
     let tr = evaluate(&s);
     assert!(tr.has(FindingCode::NoCertificates));
@@ -419,7 +320,7 @@ fn one_finding_per_code_sorted_by_severity() {
     a.private_key = KeyPresence::Absent;
     let mut b = m2();
     b.private_key = KeyPresence::Absent;
-    let tr = evaluate(&scenario(vec![a, b]));
+    let tr = evaluate(&scenario(&[a, b]));
     let f: Vec<_> = tr
         .findings
         .iter()
@@ -436,7 +337,7 @@ fn one_finding_per_code_sorted_by_severity() {
 
 #[test]
 fn log_evidence_disagreement() {
-    let mut s = scenario(vec![m1(), m2()]);
+    let mut s = scenario(&[m1(), m2()]);
     let event = |kind, hour: u8| LogEvent {
         at: UtcTime::from_civil(2026, 11, 20, hour, 0, 0),
         time_is_local: false,
@@ -466,7 +367,7 @@ fn log_evidence_disagreement() {
     assert!(tr.has(FindingCode::LogDisagrees));
     s.log_evidence.push(event(LogEventKind::FoundNone, 11));
     assert!(evaluate(&s).has(FindingCode::LogDisagrees));
-    let mut none = scenario(vec![x()]);
+    let mut none = scenario(&[x()]);
     none.log_evidence.push(event(LogEventKind::FoundNone, 11));
     assert!(
         !evaluate(&none).has(FindingCode::LogDisagrees),
@@ -476,7 +377,7 @@ fn log_evidence_disagreement() {
 
 #[test]
 fn absurd_metadata_times_do_not_overflow() {
-    let mut s = scenario(vec![m1()]);
+    let mut s = scenario(&[m1()]);
     meta(&mut s, &m1(), 0);
     for at in [i64::MIN, i64::MAX] {
         if let Some(m) = s.registry.cert_metadata.as_mut() {
@@ -494,8 +395,8 @@ fn absurd_metadata_times_do_not_overflow() {
 /// next day, so fresh; the fraction is kept, never rounded away.
 #[test]
 fn a_fraction_of_a_second_is_compared_exactly() {
-    let mut s = scenario(vec![m1(), m2()]);
-    enroll(&mut s, &m1());
+    let mut s = scenario(&[m1(), m2()]);
+    enrol(&mut s, &m1());
     meta(&mut s, &m1(), 24);
     let exactly_a_day = evaluate(&s);
     assert_ne!(
@@ -544,8 +445,8 @@ fn a_fraction_of_a_second_is_compared_exactly() {
 fn stable_until_sees_a_named_certificate_without_the_intune_oid() {
     // Expires 2026-11-25T00:00:00Z, before the metadata ages out at 08:00.
     let soon = cert("Y", "2026-01-01", "2026-11-25", None);
-    let mut s = scenario(vec![soon.clone(), m2()]);
-    enroll(&mut s, &m2());
+    let mut s = scenario(&[soon.clone(), m2()]);
+    enrol(&mut s, &m2());
     meta(&mut s, &soon, 2);
     flight(&mut s);
     let tr = evaluate(&s);
@@ -563,8 +464,8 @@ fn stable_until_sees_a_named_certificate_without_the_intune_oid() {
 
     // Its 30-day window (2026-11-25T00:00) comes before the metadata ages out.
     let later = cert("Y", "2026-01-01", "2026-12-25", None);
-    let mut s = scenario(vec![later.clone(), m2()]);
-    enroll(&mut s, &m2());
+    let mut s = scenario(&[later.clone(), m2()]);
+    enrol(&mut s, &m2());
     meta(&mut s, &later, 2);
     flight(&mut s);
     let tr = evaluate(&s);
@@ -573,8 +474,8 @@ fn stable_until_sees_a_named_certificate_without_the_intune_oid() {
     assert_eq!(tr.stable_until, Some(t("2026-11-25T00:00:00Z")));
 
     // Not flighted: the agent falls back to M2, but STALE_METADATA turns on when Y expires.
-    let mut s = scenario(vec![soon.clone(), m2()]);
-    enroll(&mut s, &m2());
+    let mut s = scenario(&[soon.clone(), m2()]);
+    enrol(&mut s, &m2());
     meta(&mut s, &soon, 2);
     let tr = evaluate(&s);
     assert_eq!(tr.agent.cert, Some(tp(&m2())));
@@ -598,7 +499,7 @@ fn logged(kind: LogEventKind, second: u8) -> LogEvent {
 /// `Add … into WebRequest` line counts like `Set`), a count of 0, and the account ID.
 #[test]
 fn log_disagrees_on_the_certificate_in_use_the_count_and_the_account() {
-    let mut s = scenario(vec![m1(), m2()]);
+    let mut s = scenario(&[m1(), m2()]);
     s.log_evidence.push(logged(
         LogEventKind::SetCertificate {
             thumbprint: tp(&m1()),
@@ -659,7 +560,7 @@ fn log_disagrees_on_the_certificate_in_use_the_count_and_the_account() {
     assert!(evaluate(&other_account).has(FindingCode::LogDisagrees));
 
     // Nothing supplied but the log: nothing to disagree with, but the answer names M1.
-    let mut only_log = scenario(vec![]);
+    let mut only_log = scenario(&[]);
     only_log.log_evidence.push(logged(
         LogEventKind::UsedCertificate {
             thumbprint: tp(&m1()),
@@ -682,7 +583,7 @@ fn the_logged_device_id_counts_for_the_picked_certificate() {
     let other = "e0f1a2b3-c4d5-4e6f-8a9b-0c1d2e3f4a5b";
     let mut picked = m2();
     picked.facts.subject = format!("CN={device}");
-    let mut s = scenario(vec![m1(), picked.clone()]);
+    let mut s = scenario(&[m1(), picked.clone()]);
     let ids = |d: &str| LogEventKind::Ids {
         account_id: None,
         device_id: d.parse().ok(),

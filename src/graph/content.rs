@@ -277,7 +277,8 @@ pub fn terminal_content(scenario: &Scenario, trace: &Trace, terminal: Terminal) 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::graph::fixtures::{Row, m1, named_selected, worked};
+    use crate::graph::fixtures::{Row, named_selected, worked};
+    use crate::scenario::samples::m1;
 
     fn result(row: Row, node: NodeId) -> Option<String> {
         let (s, t) = worked(row);
