@@ -330,6 +330,19 @@ fn read_assumptions(root: &Value, bundle: &mut Bundle) {
     bundle.problems.extend(problems);
 }
 
+/// The assumptions as a saved bundle holds them (what [`read_bundle`] reads back), typed. Fields
+/// in alphabetical order: the order saved files have always had.
+#[derive(Clone, Debug, Serialize)]
+pub struct BundleAssumptionsOut {
+    pub device_cert_cache_max_age_hours: u32,
+    pub evaluated_at: UtcTime,
+    pub flighted_accounts: Vec<Guid>,
+    pub gateway: GatewayRule,
+    pub metadata_max_age_hours: u32,
+    pub overrides: std::collections::BTreeMap<Thumbprint, GatewayVerdict>,
+    pub renewal_window_days: u32,
+}
+
 /// What the web app saves: the same shape the collector writes.
 #[derive(Clone, Debug, Serialize)]
 pub struct BundleOut {
@@ -340,7 +353,7 @@ pub struct BundleOut {
     pub registry: Vec<NamedText>,
     pub logs: Vec<NamedLines>,
     pub ime_version: Option<String>,
-    pub assumptions: serde_json::Value,
+    pub assumptions: BundleAssumptionsOut,
     /// Kept from the bundle it was opened from (saved log lines already carry the zone as a
     /// CMTrace bias, so reopening does not convert them twice).
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -10,11 +10,11 @@
 //! is left out and named in [`SavedBundle::left_out`].
 
 use base64::Engine as _;
-use serde_json::{Value, json};
 
 use super::{FileStatus, LoadedFile, Workspace};
 use crate::ingest::bundle::{
-    BUNDLE_SCHEMA, BundleCertOut, BundleOut, NamedLines, NamedText, SYSTEM_OWNER,
+    BUNDLE_SCHEMA, BundleAssumptionsOut, BundleCertOut, BundleOut, NamedLines, NamedText,
+    SYSTEM_OWNER,
 };
 use crate::ingest::log::scan_lines;
 use crate::ingest::reg::decode_text;
@@ -113,7 +113,7 @@ impl Workspace {
             registry: texts,
             logs: saved_logs(&self.log_events()),
             ime_version: last_bundle.and_then(|b| b.ime_version.clone()),
-            assumptions: assumptions_json(evaluated_at, assumptions),
+            assumptions: assumptions_out(evaluated_at, assumptions),
             // Only when no saved line is still in device local time: reopening applies the
             // offset to such lines, and lines from a separately dropped log must not change.
             utc_offset_minutes: last_bundle
@@ -213,24 +213,16 @@ fn owner_of(store: &Store) -> &'static str {
 }
 
 /// The assumptions in the bundle's shape (what `read_bundle` reads back).
-fn assumptions_json(evaluated_at: UtcTime, a: &Assumptions) -> Value {
-    let overrides: serde_json::Map<String, Value> = a
-        .overrides
-        .iter()
-        .map(|(tp, verdict)| {
-            let word = serde_json::to_value(verdict).unwrap_or(Value::Null);
-            (tp.to_string(), word)
-        })
-        .collect();
-    json!({
-        "evaluated_at": evaluated_at.to_rfc3339(),
-        "metadata_max_age_hours": a.metadata_max_age_hours,
-        "device_cert_cache_max_age_hours": a.device_cert_cache_max_age_hours,
-        "renewal_window_days": a.renewal_window_days,
-        "flighted_accounts": a.flighted_accounts.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        "gateway": serde_json::to_value(a.gateway).unwrap_or(Value::Null),
-        "overrides": overrides,
-    })
+fn assumptions_out(evaluated_at: UtcTime, a: &Assumptions) -> BundleAssumptionsOut {
+    BundleAssumptionsOut {
+        device_cert_cache_max_age_hours: a.device_cert_cache_max_age_hours,
+        evaluated_at,
+        flighted_accounts: a.flighted_accounts.clone(),
+        gateway: a.gateway,
+        metadata_max_age_hours: a.metadata_max_age_hours,
+        overrides: a.overrides.clone(),
+        renewal_window_days: a.renewal_window_days,
+    }
 }
 
 /// The log evidence grouped by the log it came from (first appearance first), one line per
@@ -519,6 +511,25 @@ mod tests {
                 )
             );
         }
+    }
+
+    #[test]
+    fn saved_assumptions_keep_their_shape() {
+        let mut a = Assumptions::default();
+        a.add_flighted("b7e3c1a4-2f6d-4e8b-9a1c-3d5e7f9b1c2d".parse().unwrap());
+        let tp = Thumbprint::normalize("4EE6698A33602B7703F34C369DF78921E44D4496").unwrap();
+        a.overrides
+            .insert(tp, crate::scenario::GatewayVerdict::Reject);
+        let json = serde_json::to_string(&assumptions_out(at(), &a)).unwrap();
+        assert_eq!(
+            json,
+            concat!(
+                r#"{"device_cert_cache_max_age_hours":24,"evaluated_at":"2026-11-24T10:00:00Z","#,
+                r#""flighted_accounts":["b7e3c1a4-2f6d-4e8b-9a1c-3d5e7f9b1c2d"],"gateway":"enrolled","#,
+                r#""metadata_max_age_hours":24,"overrides":{"4EE6698A33602B7703F34C369DF78921E44D4496":"reject"},"#,
+                r#""renewal_window_days":120}"#
+            )
+        );
     }
 
     #[test]
