@@ -8,6 +8,7 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
+use super::state::same_rc;
 use crate::fleet::browse::Filter;
 use crate::fleet::{Fleet, FleetOptions, FleetSource, Summary};
 use crate::scenario::Assumptions;
@@ -128,13 +129,8 @@ impl PartialEq for FleetState {
             device,
             scroll: _,
         } = self;
-        let same_judged = match (judged, &other.judged) {
-            (Some(a), Some(b)) => Rc::ptr_eq(a, b),
-            (None, None) => true,
-            _ => false,
-        };
         Rc::ptr_eq(source, &other.source)
-            && same_judged
+            && same_rc(judged, &other.judged)
             && *progress == other.progress
             && *filter == other.filter
             && *device == other.device
