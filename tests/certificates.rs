@@ -288,7 +288,10 @@ fn m1_shows_every_intune_oid_in_table_order() {
         .iter()
         .find(|r| r.name == "Enhanced Key Usage")
         .unwrap();
-    assert_eq!(eku.value, "Client Authentication (1.3.6.1.5.5.7.3.2)");
+    assert_eq!(
+        extension::standard_text(&eku.value),
+        "Client Authentication (1.3.6.1.5.5.7.3.2)"
+    );
     assert_eq!(
         decoded.details.signature_algorithm,
         "sha256WithRSAEncryption"

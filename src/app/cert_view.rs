@@ -18,7 +18,7 @@ use super::untrusted::untrusted;
 use super::use_app;
 use crate::ingest::x509::ExtensionView;
 use crate::intune;
-use crate::report::extension::{self, ExtensionRow};
+use crate::report::extension::{self, ExtensionRow, standard_text};
 use crate::scenario::{KeyPresence, Store};
 use crate::workspace::FileId;
 
@@ -230,7 +230,7 @@ fn standard_row(ext: &ExtensionView) -> ExtensionRow {
         oid: ext.oid.clone(),
         name: ext.name.clone(),
         critical: ext.critical,
-        value: ext.value.clone(),
+        value: standard_text(&ext.value),
         note: ext.note.clone(),
         raw: String::new(),
         decoded: None,

@@ -71,16 +71,83 @@ pub struct Extension {
     pub repeated: bool,
 }
 
-/// One standard extension as a row, rendered the way certlm.msc shows it.
+/// One standard extension, decoded (its name as certlm.msc shows it; the value typed, worded
+/// by `report::extension::standard_text`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExtensionView {
     pub oid: String,
     pub name: String,
     pub critical: bool,
-    pub value: String,
+    pub value: StandardValue,
     /// How it was encoded or what is odd about it: `GUID shape: 04 81 10 (long form)`,
     /// `malformed: …`, `label unverified`.
     pub note: Option<String>,
+}
+
+/// What a standard extension holds, as decoded (no wording: that is the views' job).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum StandardValue {
+    /// Enhanced key usages: dotted OIDs, in certificate order.
+    Eku(Vec<String>),
+    /// A certificate template name.
+    Text(String),
+    KeyUsage(Vec<KeyUsageBit>),
+    BasicConstraints {
+        ca: bool,
+        path_len: Option<u32>,
+    },
+    /// A subject key identifier.
+    KeyId(Vec<u8>),
+    AuthorityKeyId {
+        key_id: Option<Vec<u8>>,
+        issuer: Option<Vec<Name>>,
+        serial: Option<Vec<u8>>,
+    },
+    /// Subject or issuer alternative names.
+    Names(Vec<Name>),
+    /// CRL distribution points (`None`: a name relative to the CRL issuer).
+    CrlPoints(Vec<Option<Vec<Name>>>),
+    /// Authority information access: (method OID, location).
+    Access(Vec<(String, Name)>),
+    /// Certificate policy OIDs.
+    Policies(Vec<String>),
+    /// Not decoded: the bytes (the row's note says why when they are malformed).
+    Raw(Vec<u8>),
+}
+
+/// Key usage bits, in bit order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum KeyUsageBit {
+    DigitalSignature,
+    NonRepudiation,
+    KeyEncipherment,
+    DataEncipherment,
+    KeyAgreement,
+    KeyCertSign,
+    CrlSign,
+    EncipherOnly,
+    DecipherOnly,
+}
+
+/// One general name, decoded.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Name {
+    Dns(String),
+    Email(String),
+    Uri(String),
+    Ip(Vec<u8>),
+    /// A directory name, in Windows' `CN=…, O=…` form.
+    Directory(String),
+    Registered(String),
+    /// An other name: its OID, its text when it is a string (the UPN form), else its bytes.
+    Other {
+        oid: String,
+        text: Option<String>,
+        raw: Vec<u8>,
+    },
+    /// An X.400 address or EDI party name (bytes).
+    Opaque(Vec<u8>),
+    Invalid(Vec<u8>),
 }
 
 /// Why bytes are not one readable certificate. Each message names what is wrong.

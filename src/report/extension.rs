@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::hex::{guid_text, hex_compact, hex_spaced};
-use crate::ingest::x509::Extension;
+use crate::ingest::x509::{Extension, KeyUsageBit, Name, StandardValue};
 use crate::intune::value::StringType;
 use crate::intune::{self, CertKind, ENTRA_ARC, ExtValue, OidInfo, ValueDecoding};
 use crate::scenario::{GuidShape, GuidValue};
@@ -286,9 +286,188 @@ pub fn kind_note(kind: CertKind, account_id: Option<&GuidValue>) -> Option<&'sta
     })
 }
 
+/// A standard extension's value in certlm.msc's words.
+pub fn standard_text(value: &StandardValue) -> String {
+    match value {
+        StandardValue::Eku(oids) => oids
+            .iter()
+            .map(|id| match eku_name(id) {
+                Some(name) => format!("{name} ({id})"),
+                None => id.clone(),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        StandardValue::Text(text) => text.clone(),
+        StandardValue::KeyUsage(bits) if bits.is_empty() => "(none)".to_string(),
+        StandardValue::KeyUsage(bits) => bits
+            .iter()
+            .map(|bit| key_usage_name(*bit))
+            .collect::<Vec<_>>()
+            .join(", "),
+        StandardValue::BasicConstraints { ca, path_len } => format!(
+            "Subject Type={}, Path Length Constraint={}",
+            if *ca { "CA" } else { "End Entity" },
+            path_len.map_or("None".to_string(), |n| n.to_string())
+        ),
+        StandardValue::KeyId(id) => lower_hex(id),
+        StandardValue::AuthorityKeyId {
+            key_id,
+            issuer,
+            serial,
+        } => {
+            let mut parts = Vec::new();
+            if let Some(id) = key_id {
+                parts.push(format!("KeyID={}", lower_hex(id)));
+            }
+            if let Some(names) = issuer {
+                parts.push(format!("Certificate Issuer: {}", names_text(names)));
+            }
+            if let Some(serial) = serial {
+                parts.push(format!("Certificate SerialNumber={}", lower_hex(serial)));
+            }
+            parts.join(", ")
+        }
+        StandardValue::Names(names) => names_text(names),
+        StandardValue::CrlPoints(points) => points
+            .iter()
+            .map(|point| match point {
+                Some(names) => names_text(names),
+                None => "(name relative to the CRL issuer)".to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        StandardValue::Access(descriptions) => descriptions
+            .iter()
+            .map(|(method, location)| {
+                let method = match method.as_str() {
+                    "1.3.6.1.5.5.7.48.1" => "OCSP",
+                    "1.3.6.1.5.5.7.48.2" => "CA Issuers",
+                    other => other,
+                };
+                format!("{method}: {}", name_text(location))
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        StandardValue::Policies(ids) => ids
+            .iter()
+            .map(|id| match id.as_str() {
+                "2.5.29.32.0" => "All Issuance Policies (2.5.29.32.0)".to_string(),
+                other => other.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
+        StandardValue::Raw(bytes) => hex_spaced(bytes),
+    }
+}
+
+/// Windows' wording for key usage bits.
+fn key_usage_name(bit: KeyUsageBit) -> &'static str {
+    match bit {
+        KeyUsageBit::DigitalSignature => "Digital Signature",
+        KeyUsageBit::NonRepudiation => "Non-Repudiation",
+        KeyUsageBit::KeyEncipherment => "Key Encipherment",
+        KeyUsageBit::DataEncipherment => "Data Encipherment",
+        KeyUsageBit::KeyAgreement => "Key Agreement",
+        KeyUsageBit::KeyCertSign => "Certificate Signing",
+        KeyUsageBit::CrlSign => "CRL Signing",
+        KeyUsageBit::EncipherOnly => "Encipher Only",
+        KeyUsageBit::DecipherOnly => "Decipher Only",
+    }
+}
+
+/// certlm.msc's names of the common enhanced key usages.
+fn eku_name(oid: &str) -> Option<&'static str> {
+    Some(match oid {
+        "1.3.6.1.5.5.7.3.1" => "Server Authentication",
+        "1.3.6.1.5.5.7.3.2" => "Client Authentication",
+        "1.3.6.1.5.5.7.3.3" => "Code Signing",
+        "1.3.6.1.5.5.7.3.4" => "Secure Email",
+        "1.3.6.1.5.5.7.3.8" => "Time Stamping",
+        "1.3.6.1.5.5.7.3.9" => "OCSP Signing",
+        "2.5.29.37.0" => "Any Purpose",
+        "1.3.6.1.4.1.311.20.2.2" => "Smart Card Logon",
+        "1.3.6.1.4.1.311.10.3.4" => "Encrypting File System",
+        "1.3.6.1.4.1.311.10.3.12" => "Document Signing",
+        "1.3.6.1.5.2.3.5" => "KDC Authentication",
+        _ => return None,
+    })
+}
+
+fn names_text(names: &[Name]) -> String {
+    names.iter().map(name_text).collect::<Vec<_>>().join(", ")
+}
+
+/// One general name in certlm.msc's words.
+fn name_text(name: &Name) -> String {
+    match name {
+        Name::Dns(dns) => format!("DNS Name={dns}"),
+        Name::Email(mail) => format!("RFC822 Name={mail}"),
+        Name::Uri(uri) => format!("URL={uri}"),
+        Name::Ip(bytes) => format!("IP Address={}", ip_address(bytes)),
+        Name::Directory(dn) => format!("Directory Address={dn}"),
+        Name::Registered(oid) => format!("Registered ID={oid}"),
+        Name::Other { oid, text, raw } => match (oid.as_str(), text) {
+            ("1.3.6.1.4.1.311.20.2.3", Some(upn)) => format!("Other Name: Principal Name={upn}"),
+            (_, Some(text)) => format!("Other Name: {oid}={text}"),
+            (_, None) => format!("Other Name: {oid}={}", hex_spaced(raw)),
+        },
+        Name::Opaque(bytes) => format!("({})", hex_spaced(bytes)),
+        Name::Invalid(bytes) => format!("(invalid name: {})", hex_spaced(bytes)),
+    }
+}
+
+fn ip_address(bytes: &[u8]) -> String {
+    if let Ok(v4) = <[u8; 4]>::try_from(bytes) {
+        return std::net::Ipv4Addr::from(v4).to_string();
+    }
+    if let Ok(v6) = <[u8; 16]>::try_from(bytes) {
+        return std::net::Ipv6Addr::from(v6).to_string();
+    }
+    hex_spaced(bytes)
+}
+
+fn lower_hex(bytes: &[u8]) -> String {
+    hex_compact(bytes).to_ascii_lowercase()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn standard_values_in_certlm_words() {
+        let eku = StandardValue::Eku(vec!["1.3.6.1.5.5.7.3.2".into(), "1.2.3.4".into()]);
+        assert_eq!(
+            standard_text(&eku),
+            "Client Authentication (1.3.6.1.5.5.7.3.2), 1.2.3.4"
+        );
+        assert_eq!(standard_text(&StandardValue::KeyUsage(vec![])), "(none)");
+        let usage = StandardValue::KeyUsage(vec![
+            KeyUsageBit::DigitalSignature,
+            KeyUsageBit::KeyEncipherment,
+        ]);
+        assert_eq!(standard_text(&usage), "Digital Signature, Key Encipherment");
+        let upn = Name::Other {
+            oid: "1.3.6.1.4.1.311.20.2.3".into(),
+            text: Some("a@b".into()),
+            raw: vec![],
+        };
+        assert_eq!(
+            standard_text(&StandardValue::Names(vec![upn])),
+            "Other Name: Principal Name=a@b"
+        );
+        assert_eq!(
+            standard_text(&StandardValue::Raw(vec![0x30, 0x00])),
+            "30 00"
+        );
+    }
+
+    #[test]
+    fn ip_addresses_render_by_length() {
+        assert_eq!(ip_address(&[10, 0, 0, 1]), "10.0.0.1");
+        assert_eq!(ip_address(&[0; 16]), "::");
+        assert_eq!(ip_address(&[1, 2]), "01 02");
+    }
 
     const GUID_BYTES: [u8; 16] = [
         0x00, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x0E,

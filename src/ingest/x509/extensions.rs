@@ -9,8 +9,7 @@ use x509_parser::extensions::{
 };
 
 use super::names::windows_dn;
-use super::{Extension, ExtensionView};
-use crate::hex::{hex_compact, hex_spaced};
+use super::{Extension, ExtensionView, KeyUsageBit, Name, StandardValue};
 use crate::intune::{self, ExtValue};
 
 /// The three lists of [`super::CertDetails`].
@@ -98,9 +97,9 @@ fn standard_name(oid: &str) -> Option<&'static str> {
 }
 
 fn standard_view(oid: String, name: &str, ext: &X509Extension<'_>) -> ExtensionView {
-    let (value, note) = match render_standard(&oid, ext) {
+    let (value, note) = match decode_standard(&oid, ext) {
         Ok(value) => (value, None),
-        Err(note) => (hex_spaced(ext.value), note),
+        Err(note) => (StandardValue::Raw(ext.value.to_vec()), note),
     };
     ExtensionView {
         oid,
@@ -111,144 +110,95 @@ fn standard_view(oid: String, name: &str, ext: &X509Extension<'_>) -> ExtensionV
     }
 }
 
-/// The readable value, or `Err(note)` to show hex (with a note when the extension is malformed).
-fn render_standard(oid: &str, ext: &X509Extension<'_>) -> Result<String, Option<String>> {
+/// The decoded value, or `Err(note)` to keep the bytes (with a note when it is malformed).
+fn decode_standard(oid: &str, ext: &X509Extension<'_>) -> Result<StandardValue, Option<String>> {
     if oid == "2.5.29.37" {
         // Parsed here rather than from x509-parser's flags, to keep the order of the certificate.
-        return eku(ext.value).ok_or_else(|| Some("malformed: not a list of OIDs".to_string()));
+        return eku(ext.value)
+            .map(StandardValue::Eku)
+            .ok_or_else(|| Some("malformed: not a list of OIDs".to_string()));
     }
     if oid == "1.3.6.1.4.1.311.20.2" {
-        return template_name(ext.value).ok_or(None);
+        return template_name(ext.value)
+            .map(StandardValue::Text)
+            .ok_or(None);
     }
-    match ext.parsed_extension() {
-        ParsedExtension::KeyUsage(usage) => Ok(key_usage(usage)),
-        ParsedExtension::BasicConstraints(bc) => {
-            let subject = if bc.ca { "CA" } else { "End Entity" };
-            let path = bc
-                .path_len_constraint
-                .map_or("None".to_string(), |n| n.to_string());
-            Ok(format!(
-                "Subject Type={subject}, Path Length Constraint={path}"
-            ))
+    Ok(match ext.parsed_extension() {
+        ParsedExtension::KeyUsage(usage) => StandardValue::KeyUsage(key_usage(usage)),
+        ParsedExtension::BasicConstraints(bc) => StandardValue::BasicConstraints {
+            ca: bc.ca,
+            path_len: bc.path_len_constraint,
+        },
+        ParsedExtension::SubjectKeyIdentifier(id) => StandardValue::KeyId(id.0.to_vec()),
+        ParsedExtension::AuthorityKeyIdentifier(aki) => StandardValue::AuthorityKeyId {
+            key_id: aki.key_identifier.as_ref().map(|id| id.0.to_vec()),
+            issuer: aki.authority_cert_issuer.as_ref().map(|n| names(n)),
+            serial: aki.authority_cert_serial.map(<[u8]>::to_vec),
+        },
+        ParsedExtension::SubjectAlternativeName(san) => {
+            StandardValue::Names(names(&san.general_names))
         }
-        ParsedExtension::SubjectKeyIdentifier(id) => Ok(lower_hex(id.0)),
-        ParsedExtension::AuthorityKeyIdentifier(aki) => {
-            let mut parts = Vec::new();
-            if let Some(id) = &aki.key_identifier {
-                parts.push(format!("KeyID={}", lower_hex(id.0)));
-            }
-            if let Some(names) = &aki.authority_cert_issuer {
-                parts.push(format!("Certificate Issuer: {}", general_names(names)));
-            }
-            if let Some(serial) = aki.authority_cert_serial {
-                parts.push(format!("Certificate SerialNumber={}", lower_hex(serial)));
-            }
-            Ok(parts.join(", "))
+        ParsedExtension::IssuerAlternativeName(ian) => {
+            StandardValue::Names(names(&ian.general_names))
         }
-        ParsedExtension::SubjectAlternativeName(san) => Ok(general_names(&san.general_names)),
-        ParsedExtension::IssuerAlternativeName(ian) => Ok(general_names(&ian.general_names)),
-        ParsedExtension::CRLDistributionPoints(points) => {
-            let rendered: Vec<String> = points
+        ParsedExtension::CRLDistributionPoints(points) => StandardValue::CrlPoints(
+            points
                 .iter()
                 .filter_map(|point| match &point.distribution_point {
-                    Some(DistributionPointName::FullName(names)) => Some(general_names(names)),
-                    Some(DistributionPointName::NameRelativeToCRLIssuer(_)) => {
-                        Some("(name relative to the CRL issuer)".to_string())
-                    }
+                    Some(DistributionPointName::FullName(n)) => Some(Some(names(n))),
+                    Some(DistributionPointName::NameRelativeToCRLIssuer(_)) => Some(None),
                     None => None,
                 })
-                .collect();
-            Ok(rendered.join("; "))
-        }
-        ParsedExtension::AuthorityInfoAccess(aia) => {
-            let rendered: Vec<String> = aia
-                .accessdescs
+                .collect(),
+        ),
+        ParsedExtension::AuthorityInfoAccess(aia) => StandardValue::Access(
+            aia.accessdescs
                 .iter()
                 .map(|desc| {
-                    let method = match super::dotted(&desc.access_method).as_str() {
-                        "1.3.6.1.5.5.7.48.1" => "OCSP".to_string(),
-                        "1.3.6.1.5.5.7.48.2" => "CA Issuers".to_string(),
-                        other => other.to_string(),
-                    };
-                    format!("{method}: {}", general_name(&desc.access_location))
+                    (
+                        super::dotted(&desc.access_method),
+                        general_name(&desc.access_location),
+                    )
                 })
-                .collect();
-            Ok(rendered.join("; "))
-        }
-        ParsedExtension::CertificatePolicies(policies) => {
-            let ids: Vec<String> = policies
+                .collect(),
+        ),
+        ParsedExtension::CertificatePolicies(policies) => StandardValue::Policies(
+            policies
                 .iter()
-                .map(|p| match super::dotted(&p.policy_id).as_str() {
-                    "2.5.29.32.0" => "All Issuance Policies (2.5.29.32.0)".to_string(),
-                    other => other.to_string(),
-                })
-                .collect();
-            Ok(ids.join(", "))
-        }
-        ParsedExtension::ParseError { error } => Err(Some(format!("malformed: {error}"))),
-        _ => Err(None),
-    }
+                .map(|p| super::dotted(&p.policy_id))
+                .collect(),
+        ),
+        ParsedExtension::ParseError { error } => return Err(Some(format!("malformed: {error}"))),
+        _ => return Err(None),
+    })
 }
 
-/// Windows' wording for key usage bits, in bit order.
-fn key_usage(usage: &KeyUsage) -> String {
-    let bits = [
-        (usage.digital_signature(), "Digital Signature"),
-        (usage.non_repudiation(), "Non-Repudiation"),
-        (usage.key_encipherment(), "Key Encipherment"),
-        (usage.data_encipherment(), "Data Encipherment"),
-        (usage.key_agreement(), "Key Agreement"),
-        (usage.key_cert_sign(), "Certificate Signing"),
-        (usage.crl_sign(), "CRL Signing"),
-        (usage.encipher_only(), "Encipher Only"),
-        (usage.decipher_only(), "Decipher Only"),
-    ];
-    let names: Vec<&str> = bits
-        .iter()
-        .filter(|(set, _)| *set)
-        .map(|(_, name)| *name)
-        .collect();
-    if names.is_empty() {
-        "(none)".to_string()
-    } else {
-        names.join(", ")
-    }
+/// The key usage bits set, in bit order.
+fn key_usage(usage: &KeyUsage) -> Vec<KeyUsageBit> {
+    [
+        (usage.digital_signature(), KeyUsageBit::DigitalSignature),
+        (usage.non_repudiation(), KeyUsageBit::NonRepudiation),
+        (usage.key_encipherment(), KeyUsageBit::KeyEncipherment),
+        (usage.data_encipherment(), KeyUsageBit::DataEncipherment),
+        (usage.key_agreement(), KeyUsageBit::KeyAgreement),
+        (usage.key_cert_sign(), KeyUsageBit::KeyCertSign),
+        (usage.crl_sign(), KeyUsageBit::CrlSign),
+        (usage.encipher_only(), KeyUsageBit::EncipherOnly),
+        (usage.decipher_only(), KeyUsageBit::DecipherOnly),
+    ]
+    .into_iter()
+    .filter(|(set, _)| *set)
+    .map(|(_, bit)| bit)
+    .collect()
 }
 
-/// `Client Authentication (1.3.6.1.5.5.7.3.2), …` as certlm.msc lists enhanced key usages.
-fn eku(value: &[u8]) -> Option<String> {
+/// The enhanced key usage OIDs, in certificate order.
+fn eku(value: &[u8]) -> Option<Vec<String>> {
     let (rest, oids) = <Vec<Oid>>::from_der(value).ok()?;
     if !rest.is_empty() {
         return None;
     }
-    let rendered: Vec<String> = oids
-        .iter()
-        .map(|oid| {
-            let id = super::dotted(oid);
-            match eku_name(&id) {
-                Some(name) => format!("{name} ({id})"),
-                None => id,
-            }
-        })
-        .collect();
-    Some(rendered.join(", "))
-}
-
-fn eku_name(oid: &str) -> Option<&'static str> {
-    Some(match oid {
-        "1.3.6.1.5.5.7.3.1" => "Server Authentication",
-        "1.3.6.1.5.5.7.3.2" => "Client Authentication",
-        "1.3.6.1.5.5.7.3.3" => "Code Signing",
-        "1.3.6.1.5.5.7.3.4" => "Secure Email",
-        "1.3.6.1.5.5.7.3.8" => "Time Stamping",
-        "1.3.6.1.5.5.7.3.9" => "OCSP Signing",
-        "2.5.29.37.0" => "Any Purpose",
-        "1.3.6.1.4.1.311.20.2.2" => "Smart Card Logon",
-        "1.3.6.1.4.1.311.10.3.4" => "Encrypting File System",
-        "1.3.6.1.4.1.311.10.3.12" => "Document Signing",
-        "1.3.6.1.5.2.3.5" => "KDC Authentication",
-        _ => return None,
-    })
+    Some(oids.iter().map(super::dotted).collect())
 }
 
 /// The template name extension holds a BMPString (Windows CA) or another string type.
@@ -271,34 +221,27 @@ fn template_name(value: &[u8]) -> Option<String> {
     }
 }
 
-fn general_names(names: &[GeneralName<'_>]) -> String {
-    let rendered: Vec<String> = names.iter().map(general_name).collect();
-    rendered.join(", ")
+fn names(list: &[GeneralName<'_>]) -> Vec<Name> {
+    list.iter().map(general_name).collect()
 }
 
-/// One general name in certlm.msc's words.
-fn general_name(name: &GeneralName<'_>) -> String {
+fn general_name(name: &GeneralName<'_>) -> Name {
     match name {
-        GeneralName::DNSName(dns) => format!("DNS Name={dns}"),
-        GeneralName::RFC822Name(mail) => format!("RFC822 Name={mail}"),
-        GeneralName::URI(uri) => format!("URL={uri}"),
-        GeneralName::IPAddress(bytes) => format!("IP Address={}", ip_address(bytes)),
-        GeneralName::DirectoryName(dn) => format!("Directory Address={}", windows_dn(dn)),
-        GeneralName::RegisteredID(oid) => format!("Registered ID={}", super::dotted(oid)),
-        GeneralName::OtherName(oid, value) => {
-            let id = super::dotted(oid);
-            match (id.as_str(), other_name_text(value)) {
-                ("1.3.6.1.4.1.311.20.2.3", Some(upn)) => {
-                    format!("Other Name: Principal Name={upn}")
-                }
-                (_, Some(text)) => format!("Other Name: {id}={text}"),
-                (_, None) => format!("Other Name: {id}={}", hex_spaced(value)),
-            }
-        }
+        GeneralName::DNSName(dns) => Name::Dns((*dns).to_string()),
+        GeneralName::RFC822Name(mail) => Name::Email((*mail).to_string()),
+        GeneralName::URI(uri) => Name::Uri((*uri).to_string()),
+        GeneralName::IPAddress(bytes) => Name::Ip(bytes.to_vec()),
+        GeneralName::DirectoryName(dn) => Name::Directory(windows_dn(dn)),
+        GeneralName::RegisteredID(oid) => Name::Registered(super::dotted(oid)),
+        GeneralName::OtherName(oid, value) => Name::Other {
+            oid: super::dotted(oid),
+            text: other_name_text(value),
+            raw: value.to_vec(),
+        },
         GeneralName::X400Address(any) | GeneralName::EDIPartyName(any) => {
-            format!("({})", hex_spaced(any.data))
+            Name::Opaque(any.data.to_vec())
         }
-        GeneralName::Invalid(_, bytes) => format!("(invalid name: {})", hex_spaced(bytes)),
+        GeneralName::Invalid(_, bytes) => Name::Invalid(bytes.to_vec()),
     }
 }
 
@@ -310,43 +253,22 @@ fn other_name_text(value: &[u8]) -> Option<String> {
         .then(|| String::from_utf8_lossy(inner.data).into_owned())
 }
 
-fn ip_address(bytes: &[u8]) -> String {
-    if let Ok(v4) = <[u8; 4]>::try_from(bytes) {
-        return std::net::Ipv4Addr::from(v4).to_string();
-    }
-    if let Ok(v6) = <[u8; 16]>::try_from(bytes) {
-        return std::net::Ipv6Addr::from(v6).to_string();
-    }
-    hex_spaced(bytes)
-}
-
-fn lower_hex(bytes: &[u8]) -> String {
-    hex_compact(bytes).to_ascii_lowercase()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn eku_keeps_certificate_order_and_names_known_oids() {
+    fn eku_keeps_certificate_order() {
         // SEQUENCE { clientAuth, 1.2.3 }
         let value = [
             0x30, 0x0F, 0x06, 0x08, 0x2B, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x02, 0x06, 0x03,
             0x2A, 0x03, 0x04,
         ];
         assert_eq!(
-            eku(&value).as_deref(),
-            Some("Client Authentication (1.3.6.1.5.5.7.3.2), 1.2.3.4")
+            eku(&value),
+            Some(vec!["1.3.6.1.5.5.7.3.2".to_string(), "1.2.3.4".to_string()])
         );
         assert_eq!(eku(&[0x30, 0x05, 0x01]), None);
-    }
-
-    #[test]
-    fn ip_addresses_render_by_length() {
-        assert_eq!(ip_address(&[10, 0, 0, 1]), "10.0.0.1");
-        assert_eq!(ip_address(&[0; 16]), "::");
-        assert_eq!(ip_address(&[1, 2]), "01 02");
     }
 
     #[test]
