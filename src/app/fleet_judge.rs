@@ -30,20 +30,46 @@ const READ_STEP: usize = 256;
 /// JSON and text are read in one go), and opens it.
 pub async fn open_fleet(name: String, bytes: Vec<u8>, dispatch: Callback<Action>) {
     let mut part = FleetSource::new();
-    let mut reader = part.start_file(&name, bytes);
+    let reader = part.start_file(&name, bytes);
+    let mut work = (part, reader);
+    in_slices(
+        &mut work,
+        |(part, reader)| part.read_some(reader, READ_STEP),
+        |_| {},
+        || false,
+    )
+    .await;
+    super::share_link::clear_address_fragment();
+    dispatch.emit(Action::AddFleet(Box::new(work.0)));
+}
+
+/// Does `work` in slices of about [`SLICE_MS`], yielding to the browser between them, until
+/// `step` says it is all done (true) or `stopped` says the result is no longer wanted (false).
+/// `between` runs before each yield (to report progress).
+async fn in_slices<T>(
+    work: &mut T,
+    mut step: impl FnMut(&mut T) -> bool,
+    mut between: impl FnMut(&T),
+    stopped: impl Fn() -> bool,
+) -> bool {
     loop {
         let start = browser::clock_ms();
         let mut done = false;
         while !done && browser::clock_ms() - start < SLICE_MS {
-            done = part.read_some(&mut reader, READ_STEP);
+            done = step(work);
+        }
+        if stopped() {
+            return false;
         }
         if done {
-            break;
+            return true;
         }
+        between(work);
         gloo_timers::future::TimeoutFuture::new(0).await;
+        if stopped() {
+            return false;
+        }
     }
-    super::share_link::clear_address_fragment();
-    dispatch.emit(Action::AddFleet(Box::new(part)));
 }
 
 /// Pasted text, sniffed once: tokens open the fleet view, anything else joins the device's
@@ -100,15 +126,7 @@ async fn judge(
     dispatch: UseReducerDispatcher<State>,
 ) {
     let mut judging = Judging::new(job.source.clone(), job.key.options(now));
-    loop {
-        let start = browser::clock_ms();
-        while !judging.step(STEP) && browser::clock_ms() - start < SLICE_MS {}
-        if cancelled.get() {
-            return;
-        }
-        if judging.is_done() {
-            break;
-        }
+    let report = |judging: &Judging| {
         let (done, total) = judging.progress();
         dispatch.dispatch(Action::FleetProgress {
             source: job.source.clone(),
@@ -116,10 +134,16 @@ async fn judge(
             done,
             total,
         });
-        gloo_timers::future::TimeoutFuture::new(0).await;
-        if cancelled.get() {
-            return;
-        }
+    };
+    let finished = in_slices(
+        &mut judging,
+        |judging| judging.step(STEP),
+        report,
+        || cancelled.get(),
+    )
+    .await;
+    if !finished {
+        return;
     }
     // The last steps (row order, the summary, the first drawing) each get a task of their own.
     let fleet = judging.finish();

@@ -64,19 +64,22 @@ pub fn read_fleet(
     note: &mut dyn FnMut(FileNote),
 ) -> std::io::Result<()> {
     let mut reader = BufReader::with_capacity(64 * 1024, reader);
-    let head = reader.fill_buf()?;
-    let utf16 = match head {
-        [0xFF, 0xFE, ..] => Some(false),
-        [0xFE, 0xFF, ..] => Some(true),
-        _ => None,
-    };
-    match utf16 {
+    match utf16_byte_order(reader.fill_buf()?) {
         Some(big_endian) => {
             reader.consume(2);
             let utf8 = BufReader::with_capacity(64 * 1024, Utf16Reader::new(reader, big_endian));
             read_utf8(name, utf8, emit, note)
         }
         None => read_utf8(name, reader, emit, note),
+    }
+}
+
+/// A UTF-16 byte-order mark at the start: `Some(big_endian)`.
+fn utf16_byte_order(head: &[u8]) -> Option<bool> {
+    match head {
+        [0xFF, 0xFE, ..] => Some(false),
+        [0xFE, 0xFF, ..] => Some(true),
+        _ => None,
     }
 }
 
@@ -530,9 +533,9 @@ impl InMemoryFleet {
         note: &mut dyn FnMut(FileNote),
     ) -> Self {
         let done = InMemoryFleet { csv: None };
-        let text = match bytes.as_slice() {
-            [0xFF, 0xFE, rest @ ..] | [0xFE, 0xFF, rest @ ..] => {
-                let big_endian = bytes.first() == Some(&0xFE);
+        let text = match utf16_byte_order(&bytes) {
+            Some(big_endian) => {
+                let rest = bytes.get(2..).unwrap_or_default();
                 let mut utf8 = String::new();
                 if let Err(e) = Utf16Reader::new(rest, big_endian).read_to_string(&mut utf8) {
                     note(FileNote {
@@ -542,7 +545,7 @@ impl InMemoryFleet {
                 }
                 utf8.into_bytes()
             }
-            _ => bytes,
+            None => bytes,
         };
         let start = text.strip_prefix(b"\xEF\xBB\xBF").map_or(0, |_| 3);
         let start = start

@@ -52,14 +52,6 @@ impl FleetSource {
             notes.push(n.message)
         })
     }
-
-    /// How many rows hold a token.
-    pub fn tokens(&self) -> usize {
-        self.records
-            .iter()
-            .filter(|r| matches!(r.content, super::input::Content::Token(_)))
-            .count()
-    }
 }
 
 /// A fleet being judged step by step. The rows keep the index of their record in the source,
@@ -127,7 +119,12 @@ mod tests {
     fn judged_step_by_step_the_rows_are_those_of_run() {
         let mut source = FleetSource::new();
         source.add_file("fleet.csv", CSV);
-        assert!(source.tokens() > 0);
+        let tokens = source
+            .records
+            .iter()
+            .filter(|r| matches!(r.content, crate::fleet::input::Content::Token(_)))
+            .count();
+        assert!(tokens > 0);
         let options = FleetOptions::default();
         let mut judging = Judging::new(Rc::new(source.clone()), options.clone());
         let mut steps = 0;
