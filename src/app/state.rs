@@ -400,11 +400,7 @@ impl State {
                 done,
                 total,
             } => {
-                let current = self.fleet_key();
-                if let Some(fleet) = &mut self.fleet
-                    && Rc::ptr_eq(&fleet.source, &source)
-                    && key == current
-                {
+                if let Some(fleet) = self.fleet_answering(&source, &key) {
                     fleet.progress = Some((done, total));
                 }
                 return false;
@@ -447,6 +443,19 @@ impl State {
         }
     }
 
+    /// The open fleet, when `source` judged under `key` is still what it shows and asks;
+    /// `None` for the answer of a question the page has moved on from.
+    fn fleet_answering(
+        &mut self,
+        source: &Rc<FleetSource>,
+        key: &JudgeKey,
+    ) -> Option<&mut FleetState> {
+        let current = self.fleet_key();
+        self.fleet
+            .as_mut()
+            .filter(|f| Rc::ptr_eq(&f.source, source) && *key == current)
+    }
+
     /// A fleet file replaces what the page shows, as a share link does (the single-device files
     /// go), unless the fleet view is open: then its devices join the fleet.
     fn add_fleet(&mut self, part: FleetSource) {
@@ -472,13 +481,9 @@ impl State {
     /// Takes a judged fleet if it answers what the page asks now. A fleet of one judged device
     /// opens that device at once (a lone token is a device, not a fleet).
     fn take_judged_fleet(&mut self, source: &Rc<FleetSource>, judged: Rc<JudgedFleet>) -> bool {
-        let key = self.fleet_key();
-        let Some(fleet) = &mut self.fleet else {
+        let Some(fleet) = self.fleet_answering(source, &judged.under) else {
             return false;
         };
-        if !Rc::ptr_eq(&fleet.source, source) || judged.under != key {
-            return false;
-        }
         let first_time = fleet.judged.is_none();
         let lone = judged
             .fleet
