@@ -76,9 +76,14 @@ ls -l dist
 python3 - <<'PY'
 import gzip, pathlib
 files = [p for p in pathlib.Path("dist").iterdir() if p.suffix in (".wasm", ".js")]
-raw = sum(p.stat().st_size for p in files)
-gz = sum(len(gzip.compress(p.read_bytes(), 9)) for p in files)
-print(f"wasm + js: {raw / 1024:.0f} KB raw, {gz / 1024:.0f} KB gzipped")
+# The page loads web-*; the fleet view's module (fleet-view-*) only when a fleet is dropped.
+for label, part in (
+    ("page", [p for p in files if not p.name.startswith("fleet-view-")]),
+    ("fleet view, on demand", [p for p in files if p.name.startswith("fleet-view-")]),
+):
+    raw = sum(p.stat().st_size for p in part)
+    gz = sum(len(gzip.compress(p.read_bytes(), 9)) for p in part)
+    print(f"wasm + js, {label}: {raw / 1024:.0f} KB raw, {gz / 1024:.0f} KB gzipped")
 PY
 
 say "wasm-bindgen-test in headless Chromium (the app's unit tests, then tests/web.rs and tests/web_pkcs12.rs)"

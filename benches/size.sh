@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# What the page downloads: every .wasm and .js of a release dist/ (workers included), raw and
-# gzipped (-9), as built and after `wasm-opt -Oz` (npm binaryen from benches/browser), and where
+# What the page downloads: every .wasm and .js of a release dist/, raw and gzipped (-9), summed
+# for what the page loads (web-*) and for the fleet view's module it fetches on the first fleet
+# drop (fleet-view-*), as built and after `wasm-opt -Oz` (npm binaryen from benches/browser), and where
 # the wasm bytes go per crate (twiggy, when installed: `cargo install twiggy`).
 #
 #   bash benches/size.sh DIST            # e.g. a `trunk build --release --dist /tmp/bench-dist`
@@ -16,18 +17,20 @@ features=(--enable-bulk-memory --enable-reference-types --enable-nontrapping-flo
   --enable-sign-ext --enable-multivalue --enable-mutable-globals)
 
 gz() { gzip -9 -c "$1" | wc -c; }
-total_raw=0
-total_gz=0
 printf '%-44s %10s %10s\n' file raw gzip-9
 shopt -s nullglob
-for f in "$dist"/*.wasm "$dist"/*.js; do
-  raw=$(wc -c <"$f")
-  zipped=$(gz "$f")
-  total_raw=$((total_raw + raw))
-  total_gz=$((total_gz + zipped))
-  printf '%-44s %10d %10d\n' "$(basename "$f")" "$raw" "$zipped"
+for part in web fleet-view; do
+  total_raw=0
+  total_gz=0
+  for f in "$dist"/"$part"-*.wasm "$dist"/"$part"-*.js; do
+    raw=$(wc -c <"$f")
+    zipped=$(gz "$f")
+    total_raw=$((total_raw + raw))
+    total_gz=$((total_gz + zipped))
+    printf '%-44s %10d %10d\n' "$(basename "$f")" "$raw" "$zipped"
+  done
+  printf '%-44s %10d %10d\n' "$part: wasm + js, as built" "$total_raw" "$total_gz"
 done
-printf '%-44s %10d %10d\n' 'all wasm + js, as built' "$total_raw" "$total_gz"
 
 if [ -x "$wasm_opt" ]; then
   opt_raw=0

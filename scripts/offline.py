@@ -9,8 +9,9 @@ the glue decodes and instantiates from bytes (`WebAssembly.instantiate`, allowed
 'wasm-unsafe-eval').
 
 Its Content-Security-Policy is stricter than the served page's, in the same spirit: nothing from
-the network at all (`default-src 'none'`, `connect-src 'none'`), the one inline script and the
-one inline stylesheet allowed by their SHA-256 hashes, images only from `data:`/`blob:` (the PNG
+the network at all (`default-src 'none'`, `connect-src 'none'`), the two inline scripts (the
+app's glue, and the fleet view's, instantiated on the first fleet file) and the one inline
+stylesheet allowed by their SHA-256 hashes, images only from `data:`/`blob:` (the PNG
 export and the favicon). Built from the staged index.html after csp.py ran, so it follows the
 page's markup; the names of the glue and wasm files are read from Trunk's loader script.
 
@@ -25,6 +26,9 @@ import re
 import sys
 
 OUTPUT = "ime-cert-inspector-offline.html"
+# The collector script, which Trunk copies beside the page; the offline copy carries it inside
+# (the app reads it from `#collector-script` for its copy and download buttons).
+COLLECTOR = "collect-imecert.ps1"
 
 # Trunk's loader: `import init, * as bindings from './web-….js';` and `module_or_path: './…wasm'`.
 LOADER = re.compile(r"<script type=\"module\">(.*?)</script>", re.S)
@@ -35,8 +39,13 @@ ICON = re.compile(r"<link rel=\"icon\" href=\"\./([^\"]+\.svg)\"[^>]*/?>")
 PRELOADS = re.compile(r"<link rel=\"(?:modulepreload|preload)\"[^>]*>")
 CSP = re.compile(r"<meta http-equiv=\"Content-Security-Policy\" content=\"[^\"]*\">")
 CSP_COMMENT = re.compile(r"<!-- The page talks to no one.*?-->\s*", re.S)
+# The fleet view's loader (scripts/fleet_loader.py): `import('./fleet-view-….js')`, its wasm URL.
+FLEET_LOADER = re.compile(r"<script type=\"module\" id=\"fleet-loader\">(.*?)</script>", re.S)
+FLEET_GLUE = re.compile(r"import\('\./([^']+\.js)'\)")
 # The glue's last line: `export { initSync, __wbg_init as default };`.
 GLUE_EXPORTS = re.compile(r"^export\s*\{([^}]*)\}\s*;?\s*$", re.M)
+# The bindings it exports where they are declared: `export function mount(`, `export class X {`.
+GLUE_DECLARED = re.compile(r"^export\s+(?:async\s+)?(?:function\*?|class|const|let|var)\s+([A-Za-z_$][\w$]*)", re.M)
 
 
 class HookError(Exception):
@@ -56,27 +65,70 @@ def one(pattern: re.Pattern, text: str, what: str) -> re.Match:
     return match
 
 
-def inline_glue(glue: str) -> str:
-    """The glue as an inline module script: its export list removed, its init function named."""
+def split_glue(glue: str) -> tuple[str, str, dict[str, str]]:
+    """The glue without its export list, its init function's name, and its other exports
+    (exported name → local name)."""
     exports = GLUE_EXPORTS.findall(glue)
     if len(exports) != 1:
         raise HookError("the wasm-bindgen glue has no single export list")
-    names = [n.strip() for n in exports[0].split(",")]
-    init = next((n.split(" as ")[0].strip() for n in names if n.endswith(" as default")), None)
+    init = None
+    others = {}
+    for item in (n.strip() for n in exports[0].split(",")):
+        if not item:
+            continue
+        local, _, exported = (part.strip() for part in item.partition(" as "))
+        if exported == "default":
+            init = local
+        else:
+            others[exported or local] = local
     if not init:
         raise HookError("the wasm-bindgen glue exports no default init function")
-    body = GLUE_EXPORTS.sub("", glue)
+    for name in GLUE_DECLARED.findall(glue):
+        others[name] = name
+    return GLUE_EXPORTS.sub("", glue), init, others
+
+
+def read_bytes_js(element_id: str) -> str:
+    """JavaScript that decodes the base64 text of a `<script type="application/octet-stream">`
+    into `bytes`."""
+    return (
+        f"  const text = document.getElementById('{element_id}').textContent.replace(/\\s+/g, '');\n"
+        "  const raw = atob(text);\n"
+        "  const bytes = new Uint8Array(raw.length);\n"
+        "  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);\n"
+    )
+
+
+def inline_glue(glue: str) -> str:
+    """The glue as an inline module script: its export list removed, its init function named."""
+    body, init, _ = split_glue(glue)
     return (
         body
         + "\n// ime-cert-inspector offline start: the wasm comes from this file, not the network.\n"
         + "{\n"
-        + "  const text = document.getElementById('wasm-base64').textContent.replace(/\\s+/g, '');\n"
-        + "  const raw = atob(text);\n"
-        + "  const bytes = new Uint8Array(raw.length);\n"
-        + "  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);\n"
+        + read_bytes_js("wasm-base64")
         + f"  const wasm = await {init}({{ module_or_path: bytes }});\n"
         + "  dispatchEvent(new CustomEvent('TrunkApplicationStarted', { detail: { wasm } }));\n"
         + "}\n"
+    )
+
+
+def inline_fleet_glue(glue: str) -> str:
+    """The fleet module's glue as an inline module script that defines the page's
+    `imecertLoadFleet()` over the wasm inside the page (instantiated on the first call)."""
+    body, init, others = split_glue(glue)
+    exports = ", ".join(f"{name}: {local}" for name, local in others.items() if name != "initSync")
+    if "mount" not in others:
+        raise HookError("the fleet view's glue exports no mount function")
+    return (
+        body
+        + "\n// ime-cert-inspector offline fleet view: loaded from this file on the first fleet file.\n"
+        + "let fleetLoading;\n"
+        + "window.imecertLoadFleet = () => fleetLoading ??= (async () => {\n"
+        + read_bytes_js("fleet-wasm-base64")
+        + f"  await {init}({{ module_or_path: bytes }});\n"
+        + f"  return {{ {exports} }};\n"
+        + "})();\n"
     )
 
 
@@ -93,18 +145,29 @@ def offline_html(staging: str) -> str:
         script = inline_glue(f.read())
     with open(os.path.join(staging, wasm_name), "rb") as f:
         wasm64 = base64.b64encode(f.read()).decode("ascii")
+    fleet_loader = one(FLEET_LOADER, html, "the fleet view's loader in index.html")
+    fleet_glue_name = one(FLEET_GLUE, fleet_loader.group(1), "the fleet glue's name").group(1)
+    fleet_wasm_name = one(WASM_NAME, fleet_loader.group(1), "the fleet wasm's name").group(1)
+    with open(os.path.join(staging, fleet_glue_name), encoding="utf-8") as f:
+        fleet_script = inline_fleet_glue(f.read())
+    with open(os.path.join(staging, fleet_wasm_name), "rb") as f:
+        fleet64 = base64.b64encode(f.read()).decode("ascii")
     with open(os.path.join(staging, css_link.group(1)), encoding="utf-8") as f:
         css = f.read()
     with open(os.path.join(staging, icon_link.group(1)), "rb") as f:
         icon = "data:image/svg+xml;base64," + base64.b64encode(f.read()).decode("ascii")
+    with open(os.path.join(staging, COLLECTOR), "rb") as f:
+        collector64 = base64.b64encode(f.read()).decode("ascii")
 
     # Inline text must not end its own element early.
-    if re.search(r"</script", script, re.I) or re.search(r"</style", css, re.I):
+    if any(re.search(r"</script", s, re.I) for s in (script, fleet_script)) or re.search(
+        r"</style", css, re.I
+    ):
         raise HookError("the glue or the stylesheet contains a closing tag")
 
     csp = (
         "default-src 'none'; "
-        f"script-src {sha256_source(script)} 'wasm-unsafe-eval'; "
+        f"script-src {sha256_source(script)} {sha256_source(fleet_script)} 'wasm-unsafe-eval'; "
         f"style-src {sha256_source(css)}; "
         "img-src data: blob:; connect-src 'none'; font-src 'none'; object-src 'none'; "
         "base-uri 'none'; form-action 'none'"
@@ -117,6 +180,7 @@ def offline_html(staging: str) -> str:
         (ICON, f'<link rel="icon" href="{icon}">'),
         (PRELOADS, ""),
         (LOADER, f'<script type="module">{script}</script>'),
+        (FLEET_LOADER, f'<script type="module" id="fleet-loader">{fleet_script}</script>'),
     ]
     for pattern, text in replacements:
         # A function as the replacement: the inline text is taken literally (no \\1 escapes).
@@ -129,6 +193,12 @@ def offline_html(staging: str) -> str:
         "<body>",
         '<body data-offline="true">\n  <script type="application/octet-stream" id="wasm-base64">'
         + wasm64
+        + "</script>\n  "
+        + '<script type="application/octet-stream" id="fleet-wasm-base64">'
+        + fleet64
+        + "</script>\n  "
+        + '<script type="application/octet-stream" id="collector-script">'
+        + collector64
         + "</script>",
         1,
     )

@@ -30,6 +30,9 @@ fi
 python3 scripts/check-collector.py
 python3 scripts/test_check_collector.py
 
+step "build hooks: the offline copy's glue handling (scripts/test_offline.py)"
+python3 scripts/test_offline.py
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 

@@ -80,7 +80,11 @@ describe('fleet view', () => {
 
   test('the export CSV: counts as the CLI, filter, open a device, back, download (laptop)', async () => {
     const p = await page();
+    // The fleet view is a module of its own, loaded on the first fleet file, not with the page.
+    const fleetModule = () => p.requests.filter((u) => /\/fleet-view-[0-9a-f]+(_bg\.wasm|\.js)$/.test(u));
+    assert.deepEqual(fleetModule(), [], 'the page loaded the fleet view before a fleet was dropped');
     await dropFleet(p, 'fleet/fleet.csv');
+    assert.equal(fleetModule().length, 2, fleetModule().join(', '));
     const counts = await pageCounts(p);
     assert.equal(counts.devices, expected.rows.length);
     assert.deepEqual(counts.byFinding, expected.byFinding);

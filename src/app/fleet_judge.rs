@@ -13,10 +13,11 @@ use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use super::browser;
-use super::fleet_state::{JudgeKey, JudgedFleet};
-use super::state::{Action, State};
+use super::fleet_page::{FleetAction, FleetContext, Host};
+use super::fleet_state::{JudgedFleet, device_to_open};
+use super::fleet_wire::JudgeKey;
 use crate::fleet::{FleetSource, Judging};
-use crate::ingest::sniff::{FileKind, sniff};
+use crate::utc::UtcTime;
 
 /// How long one slice of judging may run before the browser gets the thread back.
 const SLICE_MS: f64 = 40.0;
@@ -27,8 +28,14 @@ const STEP: usize = 32;
 const READ_STEP: usize = 256;
 
 /// Reads a fleet file (or pasted tokens) into device rows, in slices as the judging is (CSV;
-/// JSON and text are read in one go), and opens it.
-pub async fn open_fleet(name: String, bytes: Vec<u8>, dispatch: Callback<Action>) {
+/// JSON and text are read in one go), and opens it: as a new fleet (`replace`), or as more
+/// devices of the one shown.
+pub async fn open_fleet(
+    name: String,
+    bytes: Vec<u8>,
+    replace: bool,
+    dispatch: Callback<FleetAction>,
+) {
     let mut part = FleetSource::new();
     let reader = part.start_file(&name, bytes);
     let mut work = (part, reader);
@@ -39,8 +46,10 @@ pub async fn open_fleet(name: String, bytes: Vec<u8>, dispatch: Callback<Action>
         || false,
     )
     .await;
-    super::share_link::clear_address_fragment();
-    dispatch.emit(Action::AddFleet(Box::new(work.0)));
+    dispatch.emit(FleetAction::AddFleet {
+        part: Box::new(work.0),
+        replace,
+    });
 }
 
 /// Does `work` in slices of about [`SLICE_MS`], yielding to the browser between them, until
@@ -72,24 +81,13 @@ async fn in_slices<T>(
     }
 }
 
-/// Pasted text, sniffed once: tokens open the fleet view, anything else joins the device's
-/// files as what it is.
-pub fn add_text(text: String, dispatch: &Callback<Action>) {
-    match sniff("", text.as_bytes()) {
-        FileKind::Facts => spawn_local(open_fleet(
-            "pasted text".to_string(),
-            text.into_bytes(),
-            dispatch.clone(),
-        )),
-        kind => dispatch.emit(Action::AddText { text, kind }),
-    }
-}
-
-/// What a judging run answers: the fleet's rows (by identity) under one key.
+/// What a judging run answers: the fleet's rows (by identity) under one key. `first`: the
+/// fleet had no verdicts yet (a lone device then opens at once).
 #[derive(Clone)]
 struct Job {
     source: Rc<FleetSource>,
     key: JudgeKey,
+    first: bool,
 }
 
 impl PartialEq for Job {
@@ -98,22 +96,30 @@ impl PartialEq for Job {
     }
 }
 
-/// Judges the open fleet whenever it, the assumptions or the chosen time change.
+/// Judges the fleet whenever it or the page's question changes.
 #[hook]
-pub fn use_fleet_judging(state: &State, dispatch: UseReducerDispatcher<State>) {
-    let job = state.fleet.as_ref().and_then(|fleet| {
-        let key = state.fleet_key();
+pub fn use_fleet_judging(context: Option<&FleetContext>) {
+    let job = context.and_then(|c| {
+        let fleet = c.page.fleet.as_ref()?;
+        let key = c.page.key()?.clone();
         (!fleet.is_judged_under(&key)).then(|| Job {
             source: fleet.source.clone(),
             key,
+            first: fleet.judged.is_none(),
         })
     });
-    let now = state.evaluated_at;
+    let now = context
+        .and_then(|c| c.page.question.as_ref())
+        .map_or(UtcTime(0), |q| q.now);
+    let (dispatch, host) = match context {
+        Some(c) => (Some(c.dispatch.clone()), Some(c.host.clone())),
+        None => (None, None),
+    };
     use_effect_with(job, move |job| {
         let cancelled = Rc::new(Cell::new(false));
-        if let Some(job) = job.clone() {
+        if let (Some(job), Some(dispatch), Some(host)) = (job.clone(), dispatch, host) {
             let stop = cancelled.clone();
-            spawn_local(async move { judge(job, now, stop, dispatch).await });
+            spawn_local(async move { judge(job, now, stop, dispatch, host).await });
         }
         move || cancelled.set(true)
     });
@@ -121,14 +127,15 @@ pub fn use_fleet_judging(state: &State, dispatch: UseReducerDispatcher<State>) {
 
 async fn judge(
     job: Job,
-    now: crate::utc::UtcTime,
+    now: UtcTime,
     cancelled: Rc<Cell<bool>>,
-    dispatch: UseReducerDispatcher<State>,
+    dispatch: Callback<FleetAction>,
+    host: Rc<Host>,
 ) {
     let mut judging = Judging::new(job.source.clone(), job.key.options(now));
     let report = |judging: &Judging| {
         let (done, total) = judging.progress();
-        dispatch.dispatch(Action::FleetProgress {
+        dispatch.emit(FleetAction::Progress {
             source: job.source.clone(),
             key: job.key.clone(),
             done,
@@ -148,13 +155,22 @@ async fn judge(
     // The last steps (row order, the summary, the first drawing) each get a task of their own.
     let fleet = judging.finish();
     gloo_timers::future::TimeoutFuture::new(0).await;
-    let judged = JudgedFleet::new(fleet, job.key.clone());
+    let judged = Rc::new(JudgedFleet::new(fleet, job.key.clone()));
     gloo_timers::future::TimeoutFuture::new(0).await;
     if cancelled.get() {
         return;
     }
-    dispatch.dispatch(Action::FleetJudged {
+    // A fleet of one judged device is a device: the page opens it at once, the first time.
+    let lone = job
+        .first
+        .then(|| judged.lone_device())
+        .flatten()
+        .and_then(|record| device_to_open(&job.source, &judged, record).ok());
+    dispatch.emit(FleetAction::Judged {
         source: job.source,
-        judged: Rc::new(judged),
+        judged,
     });
+    if let Some(device) = lone {
+        host.open_device(&device);
+    }
 }

@@ -1,5 +1,5 @@
 //! What the page keeps of an opened fleet: the devices' tokens, the judged rows, the table's
-//! filter and scroll position, and which device is open in the single-device view.
+//! filter and scroll position.
 //!
 //! The rows are judged away from the reducer (see `fleet_judge`), a slice at a time, so a
 //! judged fleet arrives as a value tagged with what it was judged under; the state takes it only
@@ -8,31 +8,11 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
+use super::fleet_wire::{DeviceToOpen, JudgeKey};
 use super::state::same_rc;
 use crate::fleet::browse::Filter;
-use crate::fleet::{Fleet, FleetOptions, FleetSource, Summary};
-use crate::scenario::Assumptions;
-use crate::utc::UtcTime;
-
-/// The question a fleet is judged under: the assumptions, and one time for every device when
-/// the user chose one (else each device at its `collected_at`).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct JudgeKey {
-    pub assumptions: Assumptions,
-    pub at: Option<UtcTime>,
-}
-
-impl JudgeKey {
-    /// The options the core judges every device with (`now` for tokens without a time).
-    pub fn options(&self, now: UtcTime) -> FleetOptions {
-        FleetOptions {
-            assumptions: self.assumptions.clone(),
-            at: self.at,
-            now,
-            threads: 1,
-        }
-    }
-}
+use crate::fleet::input::Content;
+use crate::fleet::{Fleet, FleetSource, Summary};
 
 /// A judged fleet: one row per device (each with its record's index in the source).
 pub struct JudgedFleet {
@@ -58,6 +38,16 @@ impl JudgedFleet {
             .find(|(_, index)| **index == record)
             .map(|(row, _)| row)
     }
+
+    /// The record of the fleet's only device, when it has one device and that one has a
+    /// verdict (a lone token is a device, not a fleet).
+    pub fn lone_device(&self) -> Option<usize> {
+        if self.summary.devices != 1 {
+            return None;
+        }
+        let (row, record) = self.fleet.entries().next()?;
+        row.judged().then_some(*record)
+    }
 }
 
 /// The fleet the page shows.
@@ -69,8 +59,6 @@ pub struct FleetState {
     /// (records judged, records in all) of the judging under way; `None` when none runs.
     pub progress: Option<(usize, usize)>,
     pub filter: Filter,
-    /// The record of the device open in the single-device view.
-    pub device: Option<usize>,
     /// The table's scroll position, kept while a device is open so that Back returns to it.
     /// Not part of the state's identity: scrolling re-renders only the table.
     pub scroll: Rc<Cell<i32>>,
@@ -84,7 +72,6 @@ impl FleetState {
             judged: None,
             progress: Some((0, total)),
             filter: Filter::default(),
-            device: None,
             scroll: Rc::default(),
         }
     }
@@ -106,14 +93,53 @@ impl FleetState {
         self.judged.as_ref().is_some_and(|j| j.under == *key) && self.progress.is_none()
     }
 
+    /// A device for the page to open (see [`device_to_open`]).
+    pub fn device_to_open(&self, record: usize) -> Result<DeviceToOpen, String> {
+        let judged = self
+            .judged
+            .as_deref()
+            .ok_or("the fleet is still being judged")?;
+        device_to_open(&self.source, judged, record)
+    }
+
     /// The files' names, for headings ("fleet.csv and 2 more").
     pub fn title(&self) -> String {
-        match self.source.files.as_slice() {
-            [] => "pasted text".to_string(),
-            [one] => one.clone(),
-            [first, rest @ ..] => format!("{first} and {} more", rest.len()),
-        }
+        title(&self.source)
     }
+}
+
+/// The files' names of a fleet, for headings ("fleet.csv and 2 more").
+pub fn title(source: &FleetSource) -> String {
+    match source.files.as_slice() {
+        [] => "pasted text".to_string(),
+        [one] => one.clone(),
+        [first, rest @ ..] => format!("{first} and {} more", rest.len()),
+    }
+}
+
+/// A device for the page to open: its record, named as the table names it; for a record
+/// without a token, what it holds instead (it has no single-device view).
+pub fn device_to_open(
+    source: &FleetSource,
+    judged: &JudgedFleet,
+    record: usize,
+) -> Result<DeviceToOpen, String> {
+    let found = source.records.get(record).ok_or("no such device")?;
+    let token = match &found.content {
+        Content::Token(token) => token,
+        Content::NoToken(reason) => return Err(reason.clone()),
+    };
+    let name = judged
+        .row_of(record)
+        .map_or_else(|| found.origin.clone(), |r| r.device.clone());
+    Ok(DeviceToOpen {
+        origin: found.origin.clone(),
+        device: found.device.clone(),
+        device_id: found.device_id.clone(),
+        token: token.clone(),
+        name,
+        fleet_title: title(source),
+    })
 }
 
 /// Same source and verdicts by identity (they are replaced, never changed in place), the rest
@@ -126,13 +152,11 @@ impl PartialEq for FleetState {
             judged,
             progress,
             filter,
-            device,
             scroll: _,
         } = self;
         Rc::ptr_eq(source, &other.source)
             && same_rc(judged, &other.judged)
             && *progress == other.progress
             && *filter == other.filter
-            && *device == other.device
     }
 }

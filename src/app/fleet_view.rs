@@ -12,11 +12,10 @@ use yew::prelude::*;
 
 use super::browser;
 use super::fleet_charts::{Bar, BarChart};
+use super::fleet_page::{FleetAction, FleetContext, use_fleet};
 use super::fleet_state::{FleetState, JudgedFleet};
 use super::fleet_table::FleetTable;
-use super::state::Action;
 use super::untrusted::untrusted;
-use super::use_app;
 use crate::engine::{FindingCode, Severity};
 use crate::fleet::browse::{Filter, RowFormat, SortKey, Verdict, select, write_rows};
 use crate::numbers::thousands;
@@ -34,8 +33,8 @@ impl PartialEq for Same {
 
 #[function_component(FleetView)]
 pub fn fleet_view() -> Html {
-    let app = use_app();
-    let fleet = app.as_ref().and_then(|a| a.fleet.clone());
+    let app = use_fleet();
+    let fleet = app.as_ref().and_then(|a| a.page.fleet.clone());
     let deps = fleet
         .as_ref()
         .map(|f| (f.judged.clone().map(Same), f.filter.clone()));
@@ -48,7 +47,10 @@ pub fn fleet_view() -> Html {
     };
     let close = {
         let app = app.clone();
-        Callback::from(move |_: MouseEvent| app.dispatch(Action::CloseFleet))
+        Callback::from(move |_: MouseEvent| {
+            app.dispatch.emit(FleetAction::Clear);
+            app.host.closed();
+        })
     };
     let progress = fleet.progress.map(|(done, total)| {
         html! {
@@ -71,7 +73,7 @@ pub fn fleet_view() -> Html {
                 <FleetTable judged={judged.clone()} shown={shown.clone()}
                     sort={fleet.filter.sort} descending={fleet.filter.descending}
                     on_sort={sort_callback(&app, &fleet.filter)}
-                    on_open={open_callback(&app)} scroll={fleet.scroll.clone()} />
+                    on_open={open_callback(&app, &fleet)} scroll={fleet.scroll.clone()} />
             }
         </section>
     }
@@ -205,7 +207,7 @@ fn expiry_bars(judged: &JudgedFleet) -> Vec<Bar> {
 
 /// The filter controls, the count of what they keep and the downloads of it.
 fn filters(
-    app: &super::AppHandle,
+    app: &FleetContext,
     fleet: &FleetState,
     judged: &Rc<JudgedFleet>,
     shown: &Rc<Vec<usize>>,
@@ -217,7 +219,7 @@ fn filters(
         move |change: &dyn Fn(&mut Filter)| {
             let mut next = filter.clone();
             change(&mut next);
-            app.dispatch(Action::SetFleetFilter(next));
+            app.dispatch.emit(FleetAction::SetFilter(next));
         }
     };
     let on_verdict = {
@@ -272,7 +274,7 @@ fn filters(
                         .map_err(|e| e.to_string())
                 });
             if let Err(e) = result {
-                app.dispatch(Action::Notify(Some(format!("The download failed: {e}"))));
+                app.host.notify(&format!("The download failed: {e}"));
             }
         })
     };
@@ -315,56 +317,23 @@ fn select_value(e: &Event) -> String {
 }
 
 /// A header click sorts by its column, ascending; a second click on it reverses.
-fn sort_callback(app: &super::AppHandle, filter: &Filter) -> Callback<SortKey> {
+fn sort_callback(app: &FleetContext, filter: &Filter) -> Callback<SortKey> {
     let app = app.clone();
     let filter = filter.clone();
     Callback::from(move |key: SortKey| {
         let mut next = filter.clone();
         next.descending = next.sort == key && !next.descending;
         next.sort = key;
-        app.dispatch(Action::SetFleetFilter(next));
+        app.dispatch.emit(FleetAction::SetFilter(next));
     })
 }
 
-fn open_callback(app: &super::AppHandle) -> Callback<usize> {
-    let app = app.clone();
-    Callback::from(move |record: usize| app.dispatch(Action::OpenFleetDevice(record)))
-}
-
-/// The banner over a device opened from the fleet: which device, and the way back.
-#[function_component(FleetDeviceBanner)]
-pub fn fleet_device_banner() -> Html {
-    let app = use_app();
-    // Focus moves to the device's heading, as a new page would take it.
-    use_effect_with((), |()| browser::focus_by_id("fleet-device-title"));
-    let Some(app) = app else {
-        return html! {};
-    };
-    let Some(fleet) = app.fleet.as_ref() else {
-        return html! {};
-    };
-    let Some(record) = fleet.device else {
-        return html! {};
-    };
-    let name = fleet
-        .judged
-        .as_ref()
-        .and_then(|j| j.row_of(record))
-        .map(|r| r.device.clone())
-        .or_else(|| fleet.source.records.get(record).map(|r| r.origin.clone()))
-        .unwrap_or_default();
-    let back = {
-        let app = app.clone();
-        Callback::from(move |_: MouseEvent| app.dispatch(Action::BackToFleet))
-    };
-    html! {
-        <section class="panel shared-banner" data-testid="fleet-device-banner" aria-labelledby="fleet-device-title">
-            <h2 id="fleet-device-title" tabindex="-1">{ "Device " }{ untrusted(&name) }</h2>
-            <p>
-                { "One device of the fleet in " }{ untrusted(&fleet.title()) }
-                { format!(", judged from its facts token at {}. The assumptions apply to the whole fleet.", app.evaluated_at.human()) }
-            </p>
-            <button type="button" onclick={back} data-testid="back-to-fleet">{ "Back to the fleet" }</button>
-        </section>
-    }
+/// Opens a device in the page's single-device view (the page hides the fleet meanwhile).
+fn open_callback(app: &FleetContext, fleet: &FleetState) -> Callback<usize> {
+    let host = app.host.clone();
+    let fleet = fleet.clone();
+    Callback::from(move |record: usize| match fleet.device_to_open(record) {
+        Ok(device) => host.open_device(&device),
+        Err(reason) => host.notify(&format!("This device has no verdict: {reason}.")),
+    })
 }

@@ -6,7 +6,7 @@ use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use super::collector::{BUNDLE_LANDS, RUN_AS, offline_offer, script_download};
-use super::fleet_judge::add_text;
+use super::fleet_host::add_text;
 use super::loader::{files_of, read_files};
 use super::use_app;
 

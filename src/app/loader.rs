@@ -28,7 +28,7 @@ use crate::ingest::sniff::{FileKind, sniff};
 
 use super::error::AppError;
 use super::state::{Action, ReadFile};
-use super::{fleet_judge, pkcs12_open};
+use super::{fleet_host, pkcs12_open};
 
 /// Files larger than this are read in slices, with progress.
 pub const CHUNKED_ABOVE: u64 = 4 * 1024 * 1024;
@@ -166,7 +166,7 @@ async fn read_batch(files: Vec<gloo_file::File>, dispatch: &Callback<Action>) {
             }
             FileKind::Facts => {
                 add_batch(&mut batch, dispatch);
-                fleet_judge::open_fleet(name, bytes, dispatch.clone()).await;
+                fleet_host::open(name, bytes, dispatch);
             }
             kind => batch.push(ReadFile::Bytes {
                 name,
@@ -234,7 +234,7 @@ async fn read_big(file: gloo_file::File, dispatch: &Callback<Action>) {
     let ticket = NEXT_TICKET.fetch_add(1, Ordering::Relaxed);
     let action = match read_in_slices(&file, &name, size, ticket, dispatch).await {
         Ok(Loaded::Bytes(bytes, FileKind::Facts)) => {
-            fleet_judge::open_fleet(name, bytes, dispatch.clone()).await;
+            fleet_host::open(name, bytes, dispatch);
             dispatch.emit(Action::LoadFinished { ticket });
             return;
         }

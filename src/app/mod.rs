@@ -13,10 +13,13 @@
 //! `overrides` edit the agent profile. `share_panel` copies the share link and exports (with
 //! `raster` for the PNG) and saves the scenario as a bundle; `share_link` opens `#v1=…` links
 //! from the address and `shared_banner` says when the page shows one; `collector` offers the
-//! collector script. A dropped Remediation export opens the fleet view instead: `fleet_judge`
-//! reads and judges it in slices, `fleet_state` is what the page keeps of it, `fleet_view` shows
-//! its counts (`fleet_charts`) and its devices (`fleet_table`), and a device opens in the
-//! single-device view.
+//! collector script. A dropped Remediation export opens the fleet view instead, which is a
+//! second wasm module loaded on the first fleet file (`src/bin/fleet-view.rs`), so that the
+//! single-device page does not download it: `fleet_host` is the page's side of it and
+//! `fleet_wire` what the two say to each other; in the module, `fleet_page` is its app and
+//! state, `fleet_judge` reads and judges the fleet in slices, `fleet_state` is what it keeps of
+//! it, and `fleet_view` shows its counts (`fleet_charts`) and its devices (`fleet_table`). A
+//! device opens in the page's single-device view.
 
 pub mod assumptions;
 pub mod browser;
@@ -32,10 +35,13 @@ pub mod file_card;
 pub mod file_list;
 pub mod findings;
 pub mod fleet_charts;
+pub mod fleet_host;
 pub mod fleet_judge;
+pub mod fleet_page;
 pub mod fleet_state;
 pub mod fleet_table;
 pub mod fleet_view;
+pub mod fleet_wire;
 pub mod flighted;
 pub mod format;
 pub mod graph_view;

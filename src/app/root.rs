@@ -13,8 +13,8 @@ use super::claims_view::StickyAnswer;
 use super::collector::Collector;
 use super::file_list::FileList;
 use super::findings::Findings;
-use super::fleet_judge::{add_text, use_fleet_judging};
-use super::fleet_view::FleetView;
+use super::fleet_host::{self, add_text};
+use super::fleet_wire::FleetQuestion;
 use super::graph_view::GraphView;
 use super::intake::Intake;
 use super::loader::{files_of, read_files};
@@ -33,7 +33,7 @@ pub fn app() -> Html {
     let dragging = use_state_eq(|| false);
     use_page_listeners(state.dispatcher(), dragging.setter());
     use_share_link(state.dispatcher());
-    use_fleet_judging(&state, state.dispatcher());
+    use_fleet_sync(&state);
 
     let has_files = !state.workspace.files().is_empty()
         || !state.loading.is_empty()
@@ -64,9 +64,10 @@ pub fn app() -> Html {
                 <main class="main-column" id="main">
                     <SharedBanner />
                     <Intake compact={has_files} />
-                    if fleet_view {
-                        <FleetView />
-                    } else {
+                    // The fleet view's own module draws in here (`fleet_host`); the page never
+                    // renders children into it, so its updates leave the fleet's DOM alone.
+                    <div id={fleet_host::HOST_ID} class="fleet-host" hidden={!fleet_view}></div>
+                    if !fleet_view {
                         <Summary />
                         <StickyAnswer />
                         if state.judgement.is_some() {
@@ -90,6 +91,24 @@ pub fn app() -> Html {
             { for notice }
         </ContextProvider<AppHandle>>
     }
+}
+
+/// Tells the fleet view, after every render that changed it, whether the page has a fleet,
+/// whether it shows it, and the question it is judged under.
+#[hook]
+fn use_fleet_sync(state: &State) {
+    let present = state.fleet.is_some();
+    let visible = state.fleet.as_ref().is_some_and(|f| f.device.is_none());
+    let question = FleetQuestion {
+        key: state.fleet_key(),
+        now: state.evaluated_at,
+    };
+    use_effect_with(
+        (present, visible, question),
+        |(present, visible, question)| {
+            fleet_host::sync(*present, *visible, question);
+        },
+    );
 }
 
 /// A skip link that moves focus without touching the URL fragment (share links use it).

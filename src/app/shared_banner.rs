@@ -3,9 +3,10 @@
 
 use yew::prelude::*;
 
-use super::fleet_view::FleetDeviceBanner;
+use super::browser;
 use super::share_link::clear_address_fragment;
 use super::state::Action;
+use super::untrusted::untrusted;
 use super::use_app;
 use crate::share::{Redaction, redaction_of};
 
@@ -77,6 +78,34 @@ pub fn shared_banner() -> Html {
                 { "Change the assumptions to ask what-if questions. Files you add join the shared certificates; a registry export you add replaces the link's registry facts." }
             </p>
             <button type="button" onclick={leave} data-testid="leave-shared">{ "Leave the shared view" }</button>
+        </section>
+    }
+}
+
+/// The banner over a device opened from the fleet: which device, and the way back.
+#[function_component(FleetDeviceBanner)]
+fn fleet_device_banner() -> Html {
+    let app = use_app();
+    // Focus moves to the device's heading, as a new page would take it.
+    use_effect_with((), |()| browser::focus_by_id("fleet-device-title"));
+    let Some(app) = app else {
+        return html! {};
+    };
+    let Some(device) = app.fleet.as_ref().and_then(|f| f.device.clone()) else {
+        return html! {};
+    };
+    let back = {
+        let app = app.clone();
+        Callback::from(move |_: MouseEvent| app.dispatch(Action::BackToFleet))
+    };
+    html! {
+        <section class="panel shared-banner" data-testid="fleet-device-banner" aria-labelledby="fleet-device-title">
+            <h2 id="fleet-device-title" tabindex="-1">{ "Device " }{ untrusted(&device.name) }</h2>
+            <p>
+                { "One device of the fleet in " }{ untrusted(&device.fleet_title) }
+                { format!(", judged from its facts token at {}. The assumptions apply to the whole fleet.", app.evaluated_at.human()) }
+            </p>
+            <button type="button" onclick={back} data-testid="back-to-fleet">{ "Back to the fleet" }</button>
         </section>
     }
 }

@@ -14,8 +14,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::engine::{NodeId, Trace};
-use crate::fleet::browse::Filter;
-use crate::fleet::{FleetSource, device_scenario};
+use crate::fleet::device_scenario;
 use crate::guid::Guid;
 use crate::ingest::pkcs12::{Pkcs12Contents, Pkcs12Error};
 use crate::ingest::reg::{RegError, RegSummary, RegistryState};
@@ -28,7 +27,7 @@ use crate::share::decode_link;
 use crate::utc::UtcTime;
 use crate::workspace::{CertTarget, FileId, Workspace};
 
-use super::fleet_state::{FleetState, JudgeKey, JudgedFleet};
+use super::fleet_wire::{DeviceToOpen, JudgeKey};
 use super::share_link::sentence;
 
 /// A file still being read from disk (big files are read in chunks, with a progress bar).
@@ -87,8 +86,16 @@ pub struct State {
     /// What the last edit changed in the answer ("was D7BD…BBFB via fallback, now 4EE6…4496 via
     /// metadata"), shown next to the Answer; `None` when it changed nothing.
     pub answer_change: Option<String>,
-    /// The fleet the page shows (a dropped Remediation export); `None` for one device's files.
-    pub fleet: Option<FleetState>,
+    /// The fleet the page shows (a dropped Remediation export, shown by the fleet view's own
+    /// module: `fleet_host`); `None` for one device's files.
+    pub fleet: Option<FleetLink>,
+}
+
+/// What the page knows of the fleet the fleet view shows: which of its devices is open here.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FleetLink {
+    /// The device open in the single-device view (the fleet view is hidden meanwhile).
+    pub device: Option<Rc<DeviceToOpen>>,
 }
 
 /// Every change the page can make.
@@ -174,24 +181,11 @@ pub enum Action {
     /// Leaves the shared view (and dismisses a link error).
     LeaveShared,
     SetRedact(bool),
-    /// A fleet file's devices (read by `fleet_judge::open_fleet`): they open the fleet view, or
-    /// join the fleet it shows.
-    AddFleet(Box<FleetSource>),
-    /// How far the judging of `source` under `key` has got (ignored when stale).
-    FleetProgress {
-        source: Rc<FleetSource>,
-        key: JudgeKey,
-        done: usize,
-        total: usize,
-    },
-    /// The judged fleet (ignored when the page has moved on to other files or assumptions).
-    FleetJudged {
-        source: Rc<FleetSource>,
-        judged: Rc<JudgedFleet>,
-    },
-    SetFleetFilter(Filter),
-    /// Opens a device of the fleet (its record) in the single-device view.
-    OpenFleetDevice(usize),
+    /// A fleet file went to the fleet view (`fleet_host::open`): it opens the fleet view, or
+    /// its devices join the fleet it shows.
+    OpenFleet,
+    /// The fleet view asks to open one of its devices in the single-device view.
+    OpenFleetDevice(Rc<DeviceToOpen>),
     /// Back from a device to the fleet, with the table as it was.
     BackToFleet,
     CloseFleet,
@@ -393,28 +387,8 @@ impl State {
                 self.redact = redact;
                 return false;
             }
-            Action::AddFleet(part) => self.add_fleet(*part),
-            Action::FleetProgress {
-                source,
-                key,
-                done,
-                total,
-            } => {
-                if let Some(fleet) = self.fleet_answering(&source, &key) {
-                    fleet.progress = Some((done, total));
-                }
-                return false;
-            }
-            Action::FleetJudged { source, judged } => {
-                return self.take_judged_fleet(&source, judged);
-            }
-            Action::SetFleetFilter(filter) => {
-                if let Some(fleet) = &mut self.fleet {
-                    fleet.filter = filter;
-                }
-                return false;
-            }
-            Action::OpenFleetDevice(record) => return self.open_fleet_device(record),
+            Action::OpenFleet => self.open_fleet(),
+            Action::OpenFleetDevice(device) => return self.open_fleet_device(device),
             Action::BackToFleet => {
                 let Some(fleet) = &mut self.fleet else {
                     return false;
@@ -443,24 +417,10 @@ impl State {
         }
     }
 
-    /// The open fleet, when `source` judged under `key` is still what it shows and asks;
-    /// `None` for the answer of a question the page has moved on from.
-    fn fleet_answering(
-        &mut self,
-        source: &Rc<FleetSource>,
-        key: &JudgeKey,
-    ) -> Option<&mut FleetState> {
-        let current = self.fleet_key();
-        self.fleet
-            .as_mut()
-            .filter(|f| Rc::ptr_eq(&f.source, source) && *key == current)
-    }
-
     /// A fleet file replaces what the page shows, as a share link does (the single-device files
     /// go), unless the fleet view is open: then its devices join the fleet.
-    fn add_fleet(&mut self, part: FleetSource) {
-        if let Some(fleet) = self.fleet.as_mut().filter(|f| f.device.is_none()) {
-            fleet.extend(part);
+    fn open_fleet(&mut self) {
+        if self.fleet.as_ref().is_some_and(|f| f.device.is_none()) {
             return;
         }
         let closed = self.workspace.files().len();
@@ -475,54 +435,28 @@ impl State {
         self.shared = None;
         self.link_error = None;
         self.selected_node = None;
-        self.fleet = Some(FleetState::new(part));
-    }
-
-    /// Takes a judged fleet if it answers what the page asks now. A fleet of one judged device
-    /// opens that device at once (a lone token is a device, not a fleet).
-    fn take_judged_fleet(&mut self, source: &Rc<FleetSource>, judged: Rc<JudgedFleet>) -> bool {
-        let Some(fleet) = self.fleet_answering(source, &judged.under) else {
-            return false;
-        };
-        let first_time = fleet.judged.is_none();
-        let lone = judged
-            .fleet
-            .entries()
-            .next()
-            .filter(|_| judged.summary.devices == 1);
-        let lone = lone
-            .filter(|(row, _)| row.judged())
-            .map(|(_, index)| *index);
-        fleet.judged = Some(judged);
-        fleet.progress = None;
-        match lone {
-            Some(record) if first_time && fleet.device.is_none() => self.open_fleet_device(record),
-            _ => false,
-        }
+        self.fleet = Some(FleetLink::default());
     }
 
     /// Opens one device of the fleet as the page's scenario (judged at its `collected_at`
     /// unless the user chose a time), as a share link is opened.
-    fn open_fleet_device(&mut self, record: usize) -> bool {
+    fn open_fleet_device(&mut self, device: Rc<DeviceToOpen>) -> bool {
         let options = self.fleet_key().options(self.evaluated_at);
         let Some(fleet) = &mut self.fleet else {
             return false;
         };
-        let Some(found) = fleet.source.records.get(record) else {
-            return false;
-        };
-        match device_scenario(found, &options) {
-            Ok(device) => {
-                self.evaluated_at = device.scenario.evaluated_at;
-                self.time_basis = device.time_basis;
-                self.notice = (!device.problems.is_empty()).then(|| {
+        match device_scenario(&device.record(), &options) {
+            Ok(opened) => {
+                self.evaluated_at = opened.scenario.evaluated_at;
+                self.time_basis = opened.time_basis;
+                self.notice = (!opened.problems.is_empty()).then(|| {
                     format!(
                         "Part of this device's token could not be read: {}.",
-                        device.problems.join("; ")
+                        opened.problems.join("; ")
                     )
                 });
-                self.shared = Some(Rc::new(device.scenario));
-                fleet.device = Some(record);
+                self.shared = Some(Rc::new(opened.scenario));
+                fleet.device = Some(device);
                 self.selected_node = None;
                 self.link_error = None;
                 true
@@ -901,85 +835,51 @@ mod tests {
 
     const FLEET_CSV: &[u8] = include_bytes!("../../tests/fixtures/fleet/fleet.csv");
 
-    /// The page with the fixture fleet opened and judged, as `fleet_judge` would judge it.
-    fn with_fleet(state: Rc<State>) -> Rc<State> {
-        let mut part = FleetSource::new();
-        part.add_file("fleet.csv", FLEET_CSV);
-        let opened = state.reduce(Action::AddFleet(Box::new(part)));
-        let fleet = opened.fleet.as_ref().expect("the fleet view is open");
-        let key = opened.fleet_key();
-        let judged =
-            crate::fleet::Judging::new(fleet.source.clone(), key.options(opened.evaluated_at))
-                .finish();
-        let source = fleet.source.clone();
-        opened.reduce(Action::FleetJudged {
-            source,
-            judged: Rc::new(JudgedFleet::new(judged, key)),
-        })
-    }
-
     #[wasm_bindgen_test]
     fn a_fleet_replaces_the_files_and_a_device_file_closes_it() {
-        let state = with_fleet(empty().reduce(Action::add_file("m1.cer", M1)));
+        let state = empty()
+            .reduce(Action::add_file("m1.cer", M1))
+            .reduce(Action::OpenFleet);
         assert!(
             state.workspace.files().is_empty(),
             "the device's files went"
         );
         assert!(state.judgement.is_none(), "a fleet has no single verdict");
-        let fleet = state.fleet.as_ref().expect("a fleet");
-        let judged = fleet.judged.as_ref().expect("judged");
-        assert_eq!(judged.summary.devices, 16);
-        assert!(fleet.progress.is_none());
+        assert_eq!(state.fleet, Some(FleetLink::default()));
+        assert_eq!(
+            state.notice.as_deref(),
+            Some("The fleet view replaced the 1 file shown before.")
+        );
         let closed = state.reduce(Action::add_file("m1.cer", M1));
         assert!(closed.fleet.is_none());
         assert!(closed.judgement.is_some());
     }
 
     #[wasm_bindgen_test]
-    fn a_stale_judgement_is_ignored() {
-        let state = with_fleet(empty());
-        let fleet = state.fleet.clone().expect("a fleet");
-        let judged = fleet.judged.clone().expect("judged");
-        // The assumptions changed since: the old verdicts no longer answer the page's question.
-        let edited = state.reduce(Action::SetRenewalWindow(90));
-        assert!(
-            !edited
-                .fleet
-                .as_ref()
-                .is_some_and(|f| f.is_judged_under(&edited.fleet_key()))
-        );
-        let stale = edited.reduce(Action::FleetJudged {
-            source: fleet.source.clone(),
-            judged,
-        });
-        assert!(
-            !stale
-                .fleet
-                .as_ref()
-                .is_some_and(|f| f.is_judged_under(&stale.fleet_key()))
-        );
-    }
+    fn a_device_opens_with_the_verdict_the_fleet_view_gave_it_and_back_returns() {
+        use super::super::fleet_state::{JudgedFleet, device_to_open};
+        use crate::fleet::{FleetSource, Judging};
 
-    #[wasm_bindgen_test]
-    fn a_device_opens_with_its_verdict_and_back_keeps_the_filter() {
-        let state = with_fleet(empty());
-        let filter = Filter {
-            text: "ws-0".into(),
-            ..Filter::default()
-        };
-        let filtered = state.reduce(Action::SetFleetFilter(filter.clone()));
-        let judged = filtered
-            .fleet
-            .as_ref()
-            .and_then(|f| f.judged.clone())
-            .expect("judged");
+        let state = empty().reduce(Action::OpenFleet);
+        // The fixture judged as the fleet view judges it, under the page's question.
+        let mut source = FleetSource::new();
+        source.add_file("fleet.csv", FLEET_CSV);
+        let source = Rc::new(source);
+        let key = state.fleet_key();
+        let fleet = Judging::new(source.clone(), key.options(state.evaluated_at)).finish();
+        let judged = JudgedFleet::new(fleet, key);
         let (row, record) = judged
             .fleet
             .entries()
             .find(|(row, _)| row.judged())
             .map(|(row, record)| (row.clone(), *record))
             .expect("a judged device");
-        let opened = filtered.reduce(Action::OpenFleetDevice(record));
+        let device = device_to_open(&source, &judged, record).expect("a token");
+        // What crosses between the modules is JSON: open what the page would read.
+        let device: DeviceToOpen = serde_json::from_str(&device.to_message()).unwrap();
+        assert_eq!(device.name, row.device);
+
+        let opened = state.reduce(Action::OpenFleetDevice(Rc::new(device)));
         let trace = &opened
             .judgement
             .as_ref()
@@ -991,10 +891,37 @@ mod tests {
             row.findings
         );
         assert_eq!(Some(opened.evaluated_at), row.collected_at);
+        assert!(opened.fleet.as_ref().is_some_and(|f| f.device.is_some()));
+
+        // A device file joins the open device; Back returns to the fleet without it.
+        let joined = opened.clone().reduce(Action::add_file("m1.cer", M1));
+        assert!(joined.fleet.as_ref().is_some_and(|f| f.device.is_some()));
         let back = opened.reduce(Action::BackToFleet);
-        let fleet = back.fleet.as_ref().expect("the fleet");
-        assert_eq!(fleet.device, None);
-        assert_eq!(fleet.filter, filter);
+        assert_eq!(back.fleet, Some(FleetLink::default()));
         assert!(back.shared.is_none() && back.judgement.is_none());
+    }
+
+    #[wasm_bindgen_test]
+    fn a_device_without_a_readable_token_says_why() {
+        let state = empty().reduce(Action::OpenFleet);
+        let device = DeviceToOpen {
+            origin: "fleet.csv row 2".into(),
+            device: Some("PC-1".into()),
+            device_id: None,
+            token: "IMECERT1:not-deflate".into(),
+            name: "PC-1".into(),
+            fleet_title: "fleet.csv".into(),
+        };
+        let after = state.reduce(Action::OpenFleetDevice(Rc::new(device)));
+        assert!(after.judgement.is_none());
+        assert!(
+            after
+                .notice
+                .as_deref()
+                .is_some_and(|n| n.starts_with("This device has no verdict: ")),
+            "{:?}",
+            after.notice
+        );
+        assert_eq!(after.fleet, Some(FleetLink::default()));
     }
 }
