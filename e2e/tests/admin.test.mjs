@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  DIST, EVALUATED_AT, LAPTOP, MANIFEST, PHONE, ROOT, card, dropBase64, dropFiles, foreignRequests,
+  DIST, EVALUATED_AT, FIXTURES, LAPTOP, MANIFEST, PHONE, ROOT, card, dropBase64, dropFiles, foreignRequests,
   outcome, pageOverflow, recordedPage, seriousViolations, setEvaluatedAt, short, start, thumb,
 } from './harness.mjs';
 
@@ -56,7 +56,8 @@ describe('from an admin\'s seat', () => {
     for (const directive of ["default-src 'none'", "connect-src 'none'", "object-src 'none'", "base-uri 'none'"]) {
       assert.ok(csp.includes(directive), `offline CSP lacks ${directive}: ${csp}`);
     }
-    assert.match(csp, /script-src 'sha256-[A-Za-z0-9+/]+=*' 'wasm-unsafe-eval'/);
+    // Two inline scripts: the page's glue and the fleet view's, each allowed by its hash alone.
+    assert.match(csp, /script-src 'sha256-[A-Za-z0-9+/]+=*' 'sha256-[A-Za-z0-9+/]+=*' 'wasm-unsafe-eval'/);
     assert.ok(!csp.includes('unsafe-inline'), csp);
     // Nothing refers to another file: no src, no stylesheet or module link, no import.
     assert.doesNotMatch(html, /\ssrc="/);
@@ -97,6 +98,15 @@ describe('from an admin\'s seat', () => {
       const script = await readFile(await saved.path(), 'utf8');
       assert.equal(script, await readFile(join(ROOT, 'www', 'collect-imecert.ps1'), 'utf8'));
       assert.equal(await p.locator('[data-testid="offline-download"]').count(), 0);
+
+      // A Remediation export opens the fleet view, whose module is inside the file too.
+      const fleet = (await readFile(join(FIXTURES, 'fleet/fleet.csv'))).toString('base64');
+      await dropBase64(p, [{ name: 'fleet.csv', base64: fleet }], { cards: 0 });
+      await p.waitForSelector('[data-testid="fleet"] [data-fleet-count]', { timeout: 30000 });
+      assert.ok(Number(await p.textContent('[data-fleet-count]')) > 0);
+      assert.deepEqual(p.requests.filter((u) => !u.startsWith('data:') && !u.startsWith('blob:')),
+        [pathToFileURL(OFFLINE).href]);
+      assert.deepEqual(p.errors, []);
     });
   }
 
@@ -109,6 +119,18 @@ describe('from an admin\'s seat', () => {
     assert.equal(status, 200);
     const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
     assert.match(readme, /ime-cert-inspector-offline\.html/);
+  });
+
+  test('"Copy script" puts the collector on the clipboard, fetched from beside the page only when pressed', async () => {
+    const p = await page();
+    await p.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.server.origin });
+    const asked = () => p.requests.filter((u) => u.endsWith('/collect-imecert.ps1')).length;
+    assert.equal(asked(), 0, 'the page loaded the collector before anyone asked for it');
+    await p.click('[data-testid="copy-collector"]');
+    await p.waitForFunction(() => document.body.textContent.includes('Collector script copied'));
+    assert.equal(await p.evaluate(() => navigator.clipboard.readText()),
+      await readFile(join(ROOT, 'www', 'collect-imecert.ps1'), 'utf8'));
+    assert.equal(asked(), 1);
   });
 
   for (const [label, viewport] of WIDTHS) {

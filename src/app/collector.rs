@@ -1,18 +1,21 @@
 //! The collector script, offered where an admin looks for "how do I get these files": what it
 //! reads, how to run it, a download link (Trunk copies it into `dist/`) and a copy button.
 //!
-//! The script's text is built into the app, so copying it costs no request (and works offline
-//! once the page is loaded); the download link serves the very same file.
+//! The script's text is not built into the app (it would cost every visitor 11 KB gzipped of
+//! wasm for a button few press): the served page fetches the file beside it when "Copy script"
+//! is pressed, and the offline copy, which may fetch nothing, carries it as base64 in a
+//! `<script type="application/octet-stream" id="collector-script">` (`scripts/offline.py`).
 
-use wasm_bindgen_futures::spawn_local;
+use base64::Engine as _;
+use js_sys::Promise;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::{JsFuture, spawn_local};
 use yew::prelude::*;
 
 use super::browser::{copy_text, download_text};
+use super::error::{AppError, js_detail};
 use super::state::Action;
 use super::use_app;
-
-/// The collector, as shipped in `dist/collect-imecert.ps1`.
-pub const SCRIPT: &str = include_str!("../../www/collect-imecert.ps1");
 
 /// The script's file name, relative to the page (the app works under any sub-path).
 pub const SCRIPT_FILE: &str = "collect-imecert.ps1";
@@ -38,15 +41,67 @@ pub fn is_offline_copy() -> bool {
         .is_some_and(|v| v == "true")
 }
 
+/// The id of the offline copy's element that holds the script (written by `scripts/offline.py`).
+const EMBEDDED_ID: &str = "collector-script";
+
+/// The script as the offline copy carries it: base64 text in a non-executed element.
+fn embedded_script() -> Result<String, AppError> {
+    let unavailable = |detail: &str| AppError::Collector(detail.to_string());
+    let text = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(EMBEDDED_ID))
+        .and_then(|e| e.text_content())
+        .ok_or_else(|| unavailable("this copy of the page does not carry it"))?;
+    let compact: String = text.split_whitespace().collect();
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(compact)
+        .map_err(|_| unavailable("the copy inside this page is damaged"))?;
+    String::from_utf8(bytes).map_err(|_| unavailable("the copy inside this page is damaged"))
+}
+
+/// The script from the file served beside the page (same origin, allowed by `connect-src 'self'`).
+async fn served_script() -> Result<String, AppError> {
+    let window = web_sys::window().ok_or(AppError::NoWindow)?;
+    let failed = |e: wasm_bindgen::JsValue| AppError::Collector(js_detail(&e));
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str(SCRIPT_FILE))
+        .await
+        .map_err(failed)?
+        .dyn_into()
+        .map_err(failed)?;
+    if !response.ok() {
+        return Err(AppError::Collector(format!(
+            "{SCRIPT_FILE} answered HTTP {}",
+            response.status()
+        )));
+    }
+    let text: Promise = response.text().map_err(failed)?;
+    JsFuture::from(text)
+        .await
+        .map_err(failed)?
+        .as_string()
+        .ok_or_else(|| AppError::Collector("the answer was not text".into()))
+}
+
+/// The collector script's text: from inside the offline copy, or from the server.
+async fn script_text() -> Result<String, AppError> {
+    if is_offline_copy() {
+        embedded_script()
+    } else {
+        served_script().await
+    }
+}
+
 /// The collector script as a download: the file served beside the page, or, in the offline
-/// copy, the script built into the app (a `blob:` download; nothing is fetched).
+/// copy, the script inside the page (a `blob:` download; nothing is fetched).
 pub fn script_download(app: &super::AppHandle, label: &'static str) -> Html {
     if !is_offline_copy() {
         return html! { <a href={SCRIPT_FILE} download={SCRIPT_FILE} data-testid="script-download">{ label }</a> };
     }
     let app = app.clone();
     let save = Callback::from(move |_: MouseEvent| {
-        if let Err(error) = download_text(SCRIPT_FILE, "text/plain", SCRIPT) {
+        let saved =
+            embedded_script().and_then(|script| download_text(SCRIPT_FILE, "text/plain", &script));
+        if let Err(error) = saved {
             app.dispatch(Action::Notify(Some(error.to_string())));
         }
     });
@@ -81,7 +136,11 @@ pub fn collector() -> Html {
     let copy = Callback::from(move |_: MouseEvent| {
         let app = app.clone();
         spawn_local(async move {
-            let message = match copy_text(SCRIPT).await {
+            let copied = match script_text().await {
+                Ok(script) => copy_text(&script).await,
+                Err(error) => Err(error),
+            };
+            let message = match copied {
                 Ok(()) => "Collector script copied to the clipboard.".to_string(),
                 Err(error) => error.to_string(),
             };
@@ -111,9 +170,35 @@ mod tests {
 
     use super::*;
 
+    /// The collector as `scripts/offline.py` embeds it.
+    fn embed(text: &str) {
+        let document = web_sys::window().unwrap().document().unwrap();
+        if let Some(old) = document.get_element_by_id(EMBEDDED_ID) {
+            old.remove();
+        }
+        let element = document.create_element("script").unwrap();
+        element
+            .set_attribute("type", "application/octet-stream")
+            .unwrap();
+        element.set_id(EMBEDDED_ID);
+        element.set_text_content(Some(text));
+        document.body().unwrap().append_child(&element).unwrap();
+    }
+
     #[wasm_bindgen_test]
-    fn the_built_in_script_is_the_collector() {
-        assert!(SCRIPT.contains("ime-cert-inspector/scenario/v1"));
-        assert!(SCRIPT.contains("Cert:\\LocalMachine\\My"));
+    fn the_offline_copy_reads_the_script_it_carries() {
+        let script = include_str!("../../www/collect-imecert.ps1");
+        let encoded = base64::engine::general_purpose::STANDARD.encode(script);
+        // offline.py may wrap the base64 text; whitespace is not part of it.
+        let wrapped = format!("\n{}\n{}\n", &encoded[..76], &encoded[76..]);
+        embed(&wrapped);
+        assert_eq!(embedded_script().unwrap(), script);
+    }
+
+    #[wasm_bindgen_test]
+    fn a_damaged_embedded_script_is_an_error_not_garbage() {
+        embed("not base64 at all!");
+        let error = embedded_script().unwrap_err().to_string();
+        assert!(error.contains("damaged"), "{error}");
     }
 }

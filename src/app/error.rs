@@ -27,6 +27,9 @@ pub enum AppError {
     /// The graph could not be drawn as a PNG picture (canvas or image decoding refused).
     #[error("the PNG picture of the graph could not be made ({0}); download the SVG instead")]
     Picture(String),
+    /// The collector script could not be read (the served file or the offline copy's).
+    #[error("the collector script could not be loaded ({0}); use the download link instead")]
+    Collector(String),
 }
 
 /// The message of a JavaScript error value, for the variants above.
