@@ -135,6 +135,23 @@ describe('fleet view', () => {
     assert.equal(await p.inputValue('[data-testid="fleet-finding"]'), 'MULTIPLE_MDM_CERTS');
     assert.deepEqual(await tableDevices(p), sorted);
     await screenshot(p, 'fleet-laptop');
+
+    // The charts filter too: a click on the picked finding's bar shows every device again, a
+    // click on a verdict's bar keeps that verdict's devices, and the selects follow.
+    const findingBar = p.locator(`${FLEET} g.bar:has([data-finding-count="MULTIPLE_MDM_CERTS"])`);
+    assert.match(await findingBar.getAttribute('class'), /\bpicked\b/);
+    await findingBar.click();
+    assert.equal(await p.inputValue('[data-testid="fleet-finding"]'), '');
+    assert.equal((await tableDevices(p)).length, expected.rows.length);
+    const errorBar = p.locator(`${FLEET} figure:has(#chart-verdicts-title) g.bar`,
+      { has: p.locator('text.bar-label', { hasText: /^error$/ }) });
+    await errorBar.click();
+    assert.equal(await p.inputValue('[data-testid="fleet-verdict"]'), 'error');
+    const errors = expected.rows.filter((r) => r.worst_severity === 'error' && !r.error);
+    assert.ok(errors.length > 0, 'the fixture fleet has devices with an error');
+    assert.deepEqual((await tableDevices(p)).sort(), errors.map((r) => r.device).sort());
+    assert.match(await p.textContent('[data-testid="fleet-shown"]'),
+      new RegExp(`^Showing ${errors.length} of ${expected.rows.length} devices$`));
   });
 
   test('the assumptions re-judge the whole fleet, as the CLI with the same flags', async () => {

@@ -1,6 +1,10 @@
 //! The fleet's counts as hand-drawn SVG bar charts (no chart library), each with its numbers as
 //! a table for screen readers and for copying.
 //!
+//! A chart may let a click on a bar filter the device table: a mouse shortcut for the filter
+//! selects under the charts, which stay the way to do it from the keyboard (the chart is one
+//! image to assistive technology, its table the text alternative).
+//!
 //! One bar per row, the label and count above the bar, so that long finding codes stay
 //! readable at phone width: bar lengths are percentages of the chart's width, and nothing is
 //! scaled down with the viewport.
@@ -25,6 +29,8 @@ pub struct Bar {
     /// (`[data-finding-count="CODE"]` holds the count, in plain digits, which is why the
     /// chart's counts are not grouped by thousands; the table's are).
     pub finding: Option<&'static str>,
+    /// Whether the device table is filtered to this bar's devices (drawn in bold).
+    pub picked: bool,
 }
 
 #[derive(Properties, PartialEq)]
@@ -35,6 +41,9 @@ pub struct BarChartProps {
     /// What the labels are ("Finding", "Month"): the table's first column.
     pub label_header: AttrValue,
     pub bars: Rc<Vec<Bar>>,
+    /// Called with a clicked bar's index; without it the bars are not clickable.
+    #[prop_or_default]
+    pub on_pick: Option<Callback<usize>>,
 }
 
 #[function_component(BarChart)]
@@ -48,8 +57,29 @@ pub fn bar_chart(props: &BarChartProps) -> Html {
         // visible stub for any count above zero, however small beside the largest.
         let tenths = bar.count.saturating_mul(1000) / max;
         let tenths = if bar.count == 0 { 0 } else { tenths.max(6) };
+        let pick = props.on_pick.as_ref().map(|on_pick| {
+            let on_pick = on_pick.clone();
+            Callback::from(move |_: MouseEvent| on_pick.emit(i))
+        });
+        let class = classes!(
+            "bar",
+            format!("tone-{}", bar.tone),
+            pick.is_some().then_some("pickable"),
+            bar.picked.then_some("picked"),
+        );
+        let hint = pick.as_ref().map(|_| {
+            let hint = if bar.picked {
+                "Click to show every device again"
+            } else {
+                "Click to show these devices in the table"
+            };
+            html! { <title>{ hint }</title> }
+        });
         html! {
-            <g class={format!("bar tone-{}", bar.tone)}>
+            <g {class} onclick={pick}>
+                { for hint }
+                // The whole row takes the click, not only the (maybe tiny) bar.
+                <rect class="hit" x="0" y={top.to_string()} width="100%" height={ROW.to_string()} />
                 <text x="0" y={(top + 14).to_string()} class="bar-label">{ &bar.label }</text>
                 <text x="100%" y={(top + 14).to_string()} class="bar-count" text-anchor="end"
                     data-finding-count={bar.finding}>{ bar.count }</text>

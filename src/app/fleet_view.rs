@@ -68,7 +68,7 @@ pub fn fleet_view() -> Html {
             </div>
             { for progress }
             if let Some(judged) = fleet.judged.clone() {
-                { overview(&judged, &fleet) }
+                { overview(&app, &judged, &fleet) }
                 { filters(&app, &fleet, &judged, &shown) }
                 <FleetTable judged={judged.clone()} shown={shown.clone()}
                     sort={fleet.filter.sort} descending={fleet.filter.descending}
@@ -80,7 +80,7 @@ pub fn fleet_view() -> Html {
 }
 
 /// The counts, the charts and the file-level notes.
-fn overview(judged: &JudgedFleet, fleet: &FleetState) -> Html {
+fn overview(app: &FleetContext, judged: &JudgedFleet, fleet: &FleetState) -> Html {
     let s = &judged.summary;
     let when = match judged.under.at {
         Some(at) => format!("all judged at {}", at.human()),
@@ -100,6 +100,7 @@ fn overview(judged: &JudgedFleet, fleet: &FleetState) -> Html {
         ));
     }
     let notes = s.notes.iter().map(|n| html! { <li>{ untrusted(n) }</li> });
+    let finding_bars = Rc::new(finding_bars(judged, &fleet.filter));
     html! {
         <>
             <p class="fleet-count-line">
@@ -121,12 +122,17 @@ fn overview(judged: &JudgedFleet, fleet: &FleetState) -> Html {
             </p>
             <div class="fleet-charts">
                 <BarChart id="chart-verdicts" title="Devices by verdict (their worst finding)"
-                    label_header="Verdict" bars={Rc::new(verdict_bars(judged))} />
+                    label_header="Verdict" bars={Rc::new(verdict_bars(judged, &fleet.filter))}
+                    on_pick={pick_verdict(app, &fleet.filter)} />
                 <BarChart id="chart-findings" title="Devices per finding"
-                    label_header="Finding" bars={Rc::new(finding_bars(judged))} />
+                    label_header="Finding" bars={finding_bars.clone()}
+                    on_pick={pick_finding(app, &fleet.filter, finding_bars)} />
                 <BarChart id="chart-expiry" title="MDM certificates by the month they expire"
                     label_header="Month" bars={Rc::new(expiry_bars(judged))} />
             </div>
+            <p class="muted small">
+                { "Click a verdict or a finding to show only its devices in the table; click it again to show them all." }
+            </p>
         </>
     }
 }
@@ -141,7 +147,7 @@ fn tone_of(verdict: Verdict) -> &'static str {
     }
 }
 
-fn verdict_bars(judged: &JudgedFleet) -> Vec<Bar> {
+fn verdict_bars(judged: &JudgedFleet, filter: &Filter) -> Vec<Bar> {
     let s = &judged.summary;
     Verdict::ALL
         .into_iter()
@@ -153,11 +159,12 @@ fn verdict_bars(judged: &JudgedFleet) -> Vec<Bar> {
             },
             tone: tone_of(v),
             finding: None,
+            picked: filter.verdict == Some(v),
         })
         .collect()
 }
 
-fn finding_bars(judged: &JudgedFleet) -> Vec<Bar> {
+fn finding_bars(judged: &JudgedFleet, filter: &Filter) -> Vec<Bar> {
     let mut bars: Vec<Bar> = FindingCode::ALL
         .into_iter()
         .filter_map(|code| {
@@ -171,6 +178,7 @@ fn finding_bars(judged: &JudgedFleet) -> Vec<Bar> {
                     Severity::Info => "info",
                 },
                 finding: Some(code.as_str()),
+                picked: filter.finding == Some(code),
             })
         })
         .collect();
@@ -201,9 +209,48 @@ fn expiry_bars(judged: &JudgedFleet) -> Vec<Bar> {
             count,
             tone: if *month < this_month { "error" } else { "info" },
             finding: None,
+            picked: false,
         })
         .collect()
 }
+
+/// A click on a verdict's bar filters the table to it, a second click (on the picked bar)
+/// shows every device again; the filters come into view, saying how many are shown.
+fn pick_verdict(app: &FleetContext, filter: &Filter) -> Callback<usize> {
+    let app = app.clone();
+    let filter = filter.clone();
+    Callback::from(move |index: usize| {
+        let Some(&verdict) = Verdict::ALL.get(index) else {
+            return;
+        };
+        let mut next = filter.clone();
+        next.verdict = (filter.verdict != Some(verdict)).then_some(verdict);
+        app.dispatch.emit(FleetAction::SetFilter(next));
+        browser::reveal_by_id(FILTERS_ID);
+    })
+}
+
+/// As [`pick_verdict`], for a finding's bar.
+fn pick_finding(app: &FleetContext, filter: &Filter, bars: Rc<Vec<Bar>>) -> Callback<usize> {
+    let app = app.clone();
+    let filter = filter.clone();
+    Callback::from(move |index: usize| {
+        let code = bars.get(index).and_then(|bar| bar.finding);
+        let Some(code) = FindingCode::ALL
+            .into_iter()
+            .find(|c| Some(c.as_str()) == code)
+        else {
+            return;
+        };
+        let mut next = filter.clone();
+        next.finding = (filter.finding != Some(code)).then_some(code);
+        app.dispatch.emit(FleetAction::SetFilter(next));
+        browser::reveal_by_id(FILTERS_ID);
+    })
+}
+
+/// The id of the filter bar, which a picked bar scrolls into view.
+const FILTERS_ID: &str = "fleet-filters";
 
 /// The filter controls, the count of what they keep and the downloads of it.
 fn filters(
@@ -279,7 +326,7 @@ fn filters(
         })
     };
     html! {
-        <div class="fleet-filters" role="search" aria-label="Filter the devices">
+        <div class="fleet-filters" id={FILTERS_ID} role="search" aria-label="Filter the devices">
             <label>{ "Verdict " }
                 <select onchange={on_verdict} data-testid="fleet-verdict">
                     <option value="" selected={filter.verdict.is_none()}>{ "any" }</option>
