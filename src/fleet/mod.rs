@@ -341,6 +341,14 @@ impl<A> Fleet<A> {
             notes: self.notes.clone(),
             ..Summary::default()
         };
+        // Counted under typed or static keys and named once at the end: a name per row and
+        // per key (the month as text) made this the page's longest task at 100,000 devices.
+        let mut by_severity: BTreeMap<&'static str, u64> = BTreeMap::new();
+        let mut by_via: BTreeMap<&'static str, u64> = BTreeMap::new();
+        let mut by_outcome: BTreeMap<&'static str, u64> = BTreeMap::new();
+        let mut by_finding: BTreeMap<&'static str, u64> = BTreeMap::new();
+        // Each month keeps one of its times, to be named as every time in it would be.
+        let mut by_month: HashMap<MonthOf, (UtcTime, u64)> = HashMap::new();
         for row in self.slots.iter().map(|s| &s.row) {
             if !row.judged() {
                 s.unjudged += 1;
@@ -349,21 +357,16 @@ impl<A> Fleet<A> {
                     .or_default() += 1;
                 continue;
             }
-            let verdict = row
-                .worst_severity
-                .map_or("no finding", Severity::as_str)
-                .to_string();
-            *s.by_severity.entry(verdict).or_default() += 1;
+            let verdict = row.worst_severity.map_or("no finding", Severity::as_str);
+            *by_severity.entry(verdict).or_default() += 1;
             if let Some(via) = row.agent_via {
-                *s.by_via.entry(via.as_str().to_string()).or_default() += 1;
+                *by_via.entry(via.as_str()).or_default() += 1;
             }
             if let Some(outcome) = row.task_outcome {
-                *s.by_outcome
-                    .entry(outcome.as_str().to_string())
-                    .or_default() += 1;
+                *by_outcome.entry(outcome.as_str()).or_default() += 1;
             }
             for code in &row.findings {
-                *s.by_finding.entry(code.as_str().to_string()).or_default() += 1;
+                *by_finding.entry(code.as_str()).or_default() += 1;
             }
             if let (Some(until), Some(at)) = (row.stable_until, row.evaluated_at) {
                 let left = until.0.saturating_sub(at.0);
@@ -374,12 +377,42 @@ impl<A> Fleet<A> {
                     s.changes_within_30_days += 1;
                 }
             }
-            for t in &row.mdm_expiry {
-                let month = t.date_string().chars().take(7).collect::<String>();
-                *s.expiry_by_month.entry(month).or_default() += 1;
+            for &t in &row.mdm_expiry {
+                by_month.entry(MonthOf::new(t)).or_insert((t, 0)).1 += 1;
             }
         }
+        let named = |counts: BTreeMap<&'static str, u64>| {
+            counts
+                .into_iter()
+                .map(|(k, n)| (k.to_string(), n))
+                .collect()
+        };
+        s.by_severity = named(by_severity);
+        s.by_via = named(by_via);
+        s.by_outcome = named(by_outcome);
+        s.by_finding = named(by_finding);
+        for (time, n) in by_month.into_values() {
+            let month: String = time.date_string().chars().take(7).collect();
+            *s.expiry_by_month.entry(month).or_default() += n;
+        }
         s
+    }
+}
+
+/// The calendar month of a time, to count by without naming it (`2027-03`); a time outside
+/// the calendar `time` knows counts on its own.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum MonthOf {
+    Month(i32, u8),
+    Outside(i64),
+}
+
+impl MonthOf {
+    fn new(t: UtcTime) -> Self {
+        match t.to_offset_date_time() {
+            Some(d) => MonthOf::Month(d.year(), u8::from(d.month())),
+            None => MonthOf::Outside(t.0),
+        }
     }
 }
 
@@ -491,4 +524,50 @@ pub fn run(
     fleet.notes = notes?.into_iter().map(|n| n.message).collect();
     fleet.finish();
     Ok(fleet)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn judged_row(device: &str, expiry: &[UtcTime]) -> FleetRow {
+        FleetRow {
+            task_outcome: Some(TaskOutcome::Selected),
+            findings: vec![FindingCode::MultipleMdmCerts],
+            worst_severity: Some(Severity::Warning),
+            error: None,
+            mdm_expiry: expiry.to_vec(),
+            ..FleetRow::unjudged(
+                &Record {
+                    origin: format!("fleet.csv {device}"),
+                    device: Some(device.to_string()),
+                    device_id: None,
+                    content: Content::NoToken(String::new()),
+                },
+                String::new(),
+            )
+        }
+    }
+
+    #[test]
+    fn the_summary_names_each_month_as_its_times_read_and_counts_every_certificate() {
+        let march = |day| UtcTime::from_civil(2027, 3, day, 12, 0, 0).unwrap();
+        let april = UtcTime::from_civil(2027, 4, 30, 23, 59, 59).unwrap();
+        // Beyond the calendar `time` knows: counted under its own (odd) name, not dropped.
+        let far = UtcTime(i64::MAX);
+        let mut fleet: Fleet<()> = Fleet::new();
+        fleet.add(0, judged_row("PC-1", &[march(1), april]), true, ());
+        fleet.add(1, judged_row("PC-2", &[march(31), far]), true, ());
+        fleet.finish();
+        let s = fleet.summary();
+        let months: Vec<(&str, u64)> = s
+            .expiry_by_month
+            .iter()
+            .map(|(k, &n)| (k.as_str(), n))
+            .collect();
+        assert_eq!(months, [("2027-03", 2), ("2027-04", 1), ("@922337", 1)]);
+        assert_eq!(s.by_finding.get("MULTIPLE_MDM_CERTS"), Some(&2));
+        assert_eq!(s.by_severity.get("warning"), Some(&2));
+        assert_eq!(s.by_outcome.get(TaskOutcome::Selected.as_str()), Some(&2));
+    }
 }
