@@ -19,7 +19,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 use yew::Callback;
 
-use super::fleet_wire::{DeviceToOpen, FleetQuestion};
+use super::fleet_wire::{DeviceToOpen, FleetQuestion, bytes_to_js};
 use super::share_link::clear_address_fragment;
 use super::state::Action;
 use crate::ingest::sniff::{FileKind, sniff};
@@ -56,6 +56,8 @@ struct Link {
     question: Option<String>,
     /// The question the module has (`None` before the first).
     asked: Option<String>,
+    /// Files are being handed to the module (one at a time, in order, over several tasks).
+    handing: bool,
 }
 
 thread_local! {
@@ -115,14 +117,15 @@ pub fn sync(present: bool, visible: bool, question: &FleetQuestion) {
 fn deliver() {
     let (handle, question, shown, present, files) = LINK.with_borrow_mut(|link| {
         let Module::Ready(handle) = &link.module else {
-            return (None, None, false, false, Vec::new());
+            return (None, None, false, false, false);
         };
         let question = match (&link.question, &link.asked) {
             (Some(q), Some(a)) if q == a => None,
             (q, _) => q.clone(),
         };
         link.asked.clone_from(&link.question);
-        let files = std::mem::take(&mut link.waiting);
+        let files = !link.waiting.is_empty() && !link.handing;
+        link.handing |= files;
         (
             Some(handle.clone()),
             question,
@@ -140,19 +143,38 @@ fn deliver() {
     if !present {
         call(&handle, "clear", &[]);
     }
-    for file in files {
-        let bytes = js_sys::Uint8Array::from(file.bytes.as_slice());
-        call(
-            &handle,
-            "add_file",
-            &[
-                JsValue::from_str(&file.name),
-                bytes.into(),
-                JsValue::from_bool(file.replace),
-            ],
-        );
-    }
     call(&handle, "show", &[JsValue::from_bool(shown)]);
+    if files {
+        spawn_local(hand_files(handle));
+    }
+}
+
+/// Hands the waiting files to the module, oldest first, each copied over several tasks
+/// (`bytes_to_js`); a file whose fleet the page closed meanwhile is dropped.
+async fn hand_files(handle: JsValue) {
+    loop {
+        let next = LINK.with_borrow_mut(|link| {
+            let next = (!link.waiting.is_empty()).then(|| link.waiting.remove(0));
+            link.handing = next.is_some();
+            next
+        });
+        let Some(file) = next else {
+            return;
+        };
+        let bytes = bytes_to_js(&file.bytes).await;
+        drop(file.bytes);
+        if LINK.with_borrow(|link| link.present) {
+            call(
+                &handle,
+                "add_file",
+                &[
+                    JsValue::from_str(&file.name),
+                    bytes.into(),
+                    JsValue::from_bool(file.replace),
+                ],
+            );
+        }
+    }
 }
 
 /// Calls a method of the module's handle. The module's methods do not throw (a message it
@@ -173,6 +195,9 @@ async fn load_module(dispatch: Callback<Action>) {
     match mount(&dispatch).await {
         Ok(handle) => {
             LINK.with_borrow_mut(|link| link.module = Module::Ready(handle));
+            // Mounting (compiling the view's first render) and handing over a large file are
+            // each tens of milliseconds: a task each, so neither adds to the other.
+            gloo_timers::future::TimeoutFuture::new(0).await;
             deliver();
         }
         Err(reason) => {

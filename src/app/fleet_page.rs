@@ -16,7 +16,7 @@ use super::browser;
 use super::fleet_judge::{open_fleet, use_fleet_judging};
 use super::fleet_state::{FleetState, JudgedFleet};
 use super::fleet_view::FleetView;
-use super::fleet_wire::{DeviceToOpen, FleetQuestion, JudgeKey};
+use super::fleet_wire::{DeviceToOpen, FleetQuestion, JudgeKey, bytes_from_js};
 use crate::fleet::FleetSource;
 use crate::fleet::browse::Filter;
 
@@ -253,9 +253,12 @@ impl MountedFleet {
     }
 
     /// Reads a fleet file (in slices) into a new fleet (`replace`) or the one shown.
-    pub fn add_file(&self, name: String, bytes: Vec<u8>, replace: bool) {
+    pub fn add_file(&self, name: String, bytes: js_sys::Uint8Array, replace: bool) {
         let dispatch = self.app.callback(|action| action);
-        wasm_bindgen_futures::spawn_local(open_fleet(name, bytes, replace, dispatch));
+        wasm_bindgen_futures::spawn_local(async move {
+            let bytes = bytes_from_js(&bytes).await;
+            open_fleet(name, bytes, replace, dispatch).await;
+        });
     }
 
     /// The page's question, as [`FleetQuestion`] JSON; a message that does not read is ignored

@@ -25,7 +25,7 @@ mod exports {
     #[wasm_bindgen]
     impl FleetView {
         /// A fleet file: a new fleet (`replace`), or more devices for the one shown.
-        pub fn add_file(&self, name: String, bytes: Vec<u8>, replace: bool) {
+        pub fn add_file(&self, name: String, bytes: js_sys::Uint8Array, replace: bool) {
             self.0.add_file(name, bytes, replace);
         }
 
