@@ -236,6 +236,58 @@ fn fleet_body() -> Html {
     html! { if shown { <FleetView /> } }
 }
 
+/// The property Yew marks its elements (and the events it has looked at) with: the number of
+/// the app's subtree.
+const SUBTREE_ID: &str = "__yew_subtree_id";
+
+/// The subtree number of the nearest marked element from `el` up: the page's app, for the
+/// element the page renders for the fleet view.
+fn subtree_id_around(el: &Element) -> Option<u32> {
+    let mut at = Some(el.clone());
+    while let Some(el) = at {
+        if let Some(id) = subtree_id(&el) {
+            return Some(id);
+        }
+        at = el.parent_element();
+    }
+    None
+}
+
+fn subtree_id(el: &Element) -> Option<u32> {
+    js_sys::Reflect::get(el, &JsValue::from_str(SUBTREE_ID))
+        .ok()?
+        .as_f64()
+        .map(|id| id as u32)
+}
+
+/// Yew numbers app subtrees from 1 in each wasm module and marks elements with that number, so
+/// this app, nested in the page's, would be 1 like the page: the page's Yew then took clicks in
+/// the fleet view for its own and ran whichever of its handlers had the same number (a click
+/// on a download button pasted empty text). Mounting and dropping empty apps until this
+/// module's numbers pass the page's gives the fleet view a number of its own. (The page has
+/// only its root subtree: no portals.)
+fn skip_subtree_ids_up_to(page: u32) {
+    #[function_component(Nothing)]
+    fn nothing() -> Html {
+        html! {}
+    }
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    // Bounded: should Yew stop marking elements, the loop must not spin.
+    for _ in 0..64 {
+        let Ok(spare) = document.create_element("div") else {
+            return;
+        };
+        let app = yew::Renderer::<Nothing>::with_root(spare.clone()).render();
+        let id = subtree_id(&spare);
+        app.destroy();
+        if id.is_none_or(|id| id >= page) {
+            return;
+        }
+    }
+}
+
 /// The fleet view mounted in the page.
 pub struct MountedFleet {
     app: yew::AppHandle<FleetRoot>,
@@ -247,6 +299,9 @@ impl MountedFleet {
         browser::install_panic_hook();
         let host = Rc::new(Host::from_js(host)?);
         root.set_inner_html("");
+        if let Some(page) = subtree_id_around(&root) {
+            skip_subtree_ids_up_to(page);
+        }
         let app =
             yew::Renderer::<FleetRoot>::with_root_and_props(root, FleetRootProps { host }).render();
         Ok(MountedFleet { app })
