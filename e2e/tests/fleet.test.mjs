@@ -92,6 +92,17 @@ describe('fleet view', () => {
     assert.deepEqual(await tableDevices(p), expected.rows.map((r) => r.device));
     assert.deepEqual(await seriousViolations(p), []);
 
+    // The report for a ticket is what `imecert fleet --format markdown` writes.
+    const [report] = await Promise.all([
+      p.waitForEvent('download'),
+      p.click('[data-testid="fleet-download-report"]'),
+    ]);
+    assert.equal(report.suggestedFilename(), 'fleet-report.md');
+    assert.equal(await readFile(await report.path(), 'utf8'), cli('fleet/fleet.csv', 'markdown'));
+    // A click in the fleet view is the fleet view's alone: the page (another Yew app, in another
+    // wasm module) once ran a handler of its own for it and said "The pasted text is empty".
+    assert.equal(await p.locator('.notice').count(), 0, await p.locator('.notice').allTextContents().then(String));
+
     // Filter by a finding: the rows the CLI gives for it, and the count says so.
     await p.selectOption('[data-testid="fleet-finding"]', 'MULTIPLE_MDM_CERTS');
     const multiple = expected.rows.filter((r) => r.findings.includes('MULTIPLE_MDM_CERTS'));

@@ -18,6 +18,7 @@ use super::fleet_table::FleetTable;
 use super::untrusted::untrusted;
 use crate::engine::{FindingCode, Severity};
 use crate::fleet::browse::{Filter, RowFormat, SortKey, Verdict, select, write_rows};
+use crate::fleet::render::{FleetFormat, write_fleet};
 use crate::numbers::thousands;
 
 /// An `Rc` compared by identity: the judged fleet is replaced, never changed in place, so
@@ -80,7 +81,7 @@ pub fn fleet_view() -> Html {
 }
 
 /// The counts, the charts and the file-level notes.
-fn overview(app: &FleetContext, judged: &JudgedFleet, fleet: &FleetState) -> Html {
+fn overview(app: &FleetContext, judged: &Rc<JudgedFleet>, fleet: &FleetState) -> Html {
     let s = &judged.summary;
     let when = match judged.under.at {
         Some(at) => format!("all judged at {}", at.human()),
@@ -132,6 +133,12 @@ fn overview(app: &FleetContext, judged: &JudgedFleet, fleet: &FleetState) -> Htm
             </div>
             <p class="muted small">
                 { "Click a verdict or a finding to show only its devices in the table; click it again to show them all." }
+            </p>
+            <p class="fleet-report">
+                <button type="button" class="small-button" onclick={report_download(app, judged)}
+                    data-testid="fleet-download-report">{ "Download the fleet report (Markdown)" }</button>
+                <span class="muted small">{ " the counts above and every device, for a ticket: what " }
+                    <code>{ "imecert fleet --format markdown" }</code>{ " writes" }</span>
             </p>
         </>
     }
@@ -212,6 +219,34 @@ fn expiry_bars(judged: &JudgedFleet) -> Vec<Bar> {
             picked: false,
         })
         .collect()
+}
+
+/// The whole fleet as `imecert fleet --format markdown` writes it (the same core writer).
+fn report_download(app: &FleetContext, judged: &Rc<JudgedFleet>) -> Callback<MouseEvent> {
+    let app = app.clone();
+    let judged = judged.clone();
+    Callback::from(move |_: MouseEvent| {
+        offer(&app, "fleet-report.md", "text/markdown", |out| {
+            write_fleet(out, &judged.fleet, FleetFormat::Markdown)
+        });
+    })
+}
+
+/// Writes a download with a core writer and offers it; a failure is said to the user.
+fn offer(
+    app: &FleetContext,
+    name: &str,
+    mime: &str,
+    write: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>,
+) {
+    let mut out = Vec::new();
+    let result = write(&mut out).map_err(|e| e.to_string()).and_then(|()| {
+        browser::download_text(name, mime, &String::from_utf8_lossy(&out))
+            .map_err(|e| e.to_string())
+    });
+    if let Err(e) = result {
+        app.host.notify(&format!("The download failed: {e}"));
+    }
 }
 
 /// A click on a verdict's bar filters the table to it, a second click (on the picked bar)
@@ -309,20 +344,11 @@ fn filters(
             let rows = shown
                 .iter()
                 .filter_map(|&i| judged.fleet.entry(i).map(|(r, _)| r));
-            let mut out = Vec::new();
             let (name, mime) = match format {
                 RowFormat::Csv => ("fleet-devices.csv", "text/csv"),
                 RowFormat::Jsonl => ("fleet-devices.jsonl", "application/jsonl"),
             };
-            let result = write_rows(&mut out, rows, format)
-                .map_err(|e| e.to_string())
-                .and_then(|()| {
-                    browser::download_text(name, mime, &String::from_utf8_lossy(&out))
-                        .map_err(|e| e.to_string())
-                });
-            if let Err(e) = result {
-                app.host.notify(&format!("The download failed: {e}"));
-            }
+            offer(&app, name, mime, |out| write_rows(out, rows, format));
         })
     };
     html! {
