@@ -5,6 +5,7 @@
 //! on what "the devices with `NO_MDM_CERT` sorted by expiry" are.
 
 use std::cmp::Ordering;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 
 use super::FleetRow;
@@ -149,6 +150,29 @@ pub fn select(rows: &[&FleetRow], filter: &Filter) -> Vec<usize> {
     kept
 }
 
+/// How many devices changed verdict from one judging of a fleet to another (after an edited
+/// assumption), by (before, after), most devices first. Devices are matched by where their
+/// row was (`source`); a device in only one of the two is not counted.
+pub fn verdict_changes(before: &[&FleetRow], after: &[&FleetRow]) -> Vec<(Verdict, Verdict, u64)> {
+    let was: HashMap<&str, Verdict> = before
+        .iter()
+        .map(|row| (row.source.as_str(), Verdict::of(row)))
+        .collect();
+    let mut counts: BTreeMap<(Verdict, Verdict), u64> = BTreeMap::new();
+    for row in after {
+        let now = Verdict::of(row);
+        match was.get(row.source.as_str()) {
+            Some(&then) if then != now => *counts.entry((then, now)).or_default() += 1,
+            _ => {}
+        }
+    }
+    let mut changes: Vec<(Verdict, Verdict, u64)> =
+        counts.into_iter().map(|((a, b), n)| (a, b, n)).collect();
+    // Most devices first; among equals the verdicts' order (the map's), as the sort is stable.
+    changes.sort_by_key(|c| std::cmp::Reverse(c.2));
+    changes
+}
+
 /// Rows without a value sort last either way round would be nicer, but one rule both ways is
 /// what a person expects from a column header: absent sorts as the smallest.
 fn compare(a: &FleetRow, b: &FleetRow, key: SortKey) -> Ordering {
@@ -244,6 +268,35 @@ mod tests {
             };
             assert_eq!(select(&rows, &filter).len() as u64, *count, "{code:?}");
         }
+    }
+
+    #[test]
+    fn verdict_changes_count_the_devices_whose_verdict_moved() {
+        let csv: &[u8] = include_bytes!("../../tests/fixtures/fleet/fleet.csv");
+        let judge = |options: &FleetOptions| {
+            let input: Box<dyn std::io::Read + Send> = Box::new(csv);
+            run(vec![("fleet.csv".into(), input)], options).expect("read")
+        };
+        let before = judge(&FleetOptions::default());
+        let mut flighted = FleetOptions::default();
+        let tenant = crate::scenario::samples::guid(crate::scenario::samples::ACCOUNT_A);
+        flighted.assumptions.flighted_accounts.push(tenant);
+        let after = judge(&flighted);
+        let (old, new) = (before.rows(), after.rows());
+        assert!(verdict_changes(&old, &old).is_empty());
+        let changes = verdict_changes(&old, &new);
+        let moved = old
+            .iter()
+            .zip(&new)
+            .filter(|(a, b)| Verdict::of(a) != Verdict::of(b))
+            .count() as u64;
+        assert!(
+            moved > 0,
+            "flighting the tenant moves some of the fixture's verdicts"
+        );
+        assert_eq!(changes.iter().map(|c| c.2).sum::<u64>(), moved);
+        assert!(changes.iter().all(|(a, b, n)| a != b && *n > 0));
+        assert!(changes.windows(2).all(|w| w[0].2 >= w[1].2));
     }
 
     #[test]
