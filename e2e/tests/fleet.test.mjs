@@ -182,6 +182,18 @@ describe('fleet view', () => {
     const after = await pageCounts(p);
     assert.equal(after.devices, before.devices);
     assert.deepEqual(after.byFinding, theirs.byFinding);
+
+    // The page says what the edit did: the devices whose verdict the CLI's two runs differ on.
+    const verdict = (r) => (r.task_outcome ? (r.worst_severity ?? 'no finding') : 'no verdict');
+    const plain = cliRows('fleet/fleet.csv', ['--at', `${EVALUATED_AT}Z`]);
+    const was = new Map(plain.rows.map((r) => [r.source, verdict(r)]));
+    const moved = theirs.rows.filter((r) => was.has(r.source) && was.get(r.source) !== verdict(r));
+    assert.ok(moved.length > 0, 'flighting moves some verdicts of the fixture fleet');
+    const line = p.locator('[data-testid="fleet-changes"]');
+    assert.equal(Number(await line.getAttribute('data-changed-count')), moved.length);
+    const [from, to] = [was.get(moved[0].source), verdict(moved[0])];
+    assert.match(await line.textContent(),
+      new RegExp(`^Under the edited assumptions, ${moved.length} devices? changed verdict: .*\\d+ ${from} → ${to}`));
   });
 
   test('UTF-16 CSV and Graph JSON: the same devices and counts as the CLI', async () => {

@@ -120,8 +120,7 @@ impl FleetPage {
                 let Some(fleet) = self.answering(&source, &judged.under) else {
                     return false;
                 };
-                fleet.judged = Some(judged);
-                fleet.progress = None;
+                fleet.show_judged(judged);
             }
             FleetAction::SetFilter(filter) => match &mut self.fleet {
                 Some(fleet) => fleet.filter = filter,
@@ -440,6 +439,32 @@ mod tests {
             replace: true,
         });
         assert_eq!(page.fleet.as_ref().unwrap().source.files, ["c.csv"]);
+    }
+
+    #[wasm_bindgen_test]
+    fn a_re_judging_says_what_it_moved_and_a_new_file_forgets_it() {
+        let mut page = asked();
+        let first = page.key().unwrap().clone();
+        page.apply(judged(&page, &first));
+        assert!(
+            page.fleet.as_ref().unwrap().changes.is_none(),
+            "nothing to compare yet"
+        );
+        page.apply(FleetAction::Ask(question(60)));
+        let second = page.key().unwrap().clone();
+        page.apply(judged(&page, &second));
+        let changes = page.fleet.as_ref().unwrap().changes.clone();
+        assert_eq!(
+            changes.as_deref(),
+            Some(&Vec::new()),
+            "compared, nothing moved"
+        );
+
+        page.apply(FleetAction::AddFleet {
+            part: source("b.csv"),
+            replace: false,
+        });
+        assert!(page.fleet.as_ref().unwrap().changes.is_none());
     }
 
     #[wasm_bindgen_test]

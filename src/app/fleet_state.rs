@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use super::fleet_wire::{DeviceToOpen, JudgeKey};
 use super::state::same_rc;
-use crate::fleet::browse::Filter;
+use crate::fleet::browse::{Filter, Verdict, verdict_changes};
 use crate::fleet::input::Content;
 use crate::fleet::{Fleet, FleetSource, Summary};
 
@@ -59,6 +59,9 @@ pub struct FleetState {
     /// (records judged, records in all) of the judging under way; `None` when none runs.
     pub progress: Option<(usize, usize)>,
     pub filter: Filter,
+    /// Devices whose verdict the last re-judging (an edited assumption or time) moved, by
+    /// (before, after); `None` until the fleet is judged a second time.
+    pub changes: Option<Rc<Vec<(Verdict, Verdict, u64)>>>,
     /// The table's scroll position, kept while a device is open so that Back returns to it.
     /// Not part of the state's identity: scrolling re-renders only the table.
     pub scroll: Rc<Cell<i32>>,
@@ -72,8 +75,20 @@ impl FleetState {
             judged: None,
             progress: Some((0, total)),
             filter: Filter::default(),
+            changes: None,
             scroll: Rc::default(),
         }
+    }
+
+    /// Shows a judging of the fleet; when it replaces one under other assumptions, says which
+    /// devices it moved.
+    pub fn show_judged(&mut self, judged: Rc<JudgedFleet>) {
+        if let Some(old) = self.judged.as_ref().filter(|old| old.under != judged.under) {
+            let moved = verdict_changes(&old.fleet.rows(), &judged.fleet.rows());
+            self.changes = Some(Rc::new(moved));
+        }
+        self.judged = Some(judged);
+        self.progress = None;
     }
 
     /// Adds another file's devices (the page judges the whole fleet again).
@@ -86,6 +101,7 @@ impl FleetState {
         self.progress = Some((0, source.records.len()));
         self.source = Rc::new(source);
         self.judged = None;
+        self.changes = None;
     }
 
     /// Whether `judged` answers `key` for the current source.
@@ -152,11 +168,13 @@ impl PartialEq for FleetState {
             judged,
             progress,
             filter,
+            changes,
             scroll: _,
         } = self;
         Rc::ptr_eq(source, &other.source)
             && same_rc(judged, &other.judged)
             && *progress == other.progress
             && *filter == other.filter
+            && same_rc(changes, &other.changes)
     }
 }

@@ -112,6 +112,7 @@ fn overview(app: &FleetContext, judged: &Rc<JudgedFleet>, fleet: &FleetState) ->
             if !s.notes.is_empty() {
                 <ul class="fleet-notes" data-testid="fleet-notes">{ for notes }</ul>
             }
+            { for fleet.changes.as_deref().map(|c| changes_line(c)) }
             <p class="muted small">
                 { format!(
                     "The answer changes within 7 days on {} devices, within 30 days on {}. {} file{} read.",
@@ -141,6 +142,32 @@ fn overview(app: &FleetContext, judged: &Rc<JudgedFleet>, fleet: &FleetState) ->
                     <code>{ "imecert fleet --format markdown" }</code>{ " writes" }</span>
             </p>
         </>
+    }
+}
+
+/// What the last re-judging moved: "12 devices changed verdict: 9 warning → error, …", so
+/// that an edited assumption says what it did to the fleet.
+fn changes_line(changes: &[(Verdict, Verdict, u64)]) -> Html {
+    let moved: u64 = changes.iter().map(|c| c.2).sum();
+    let text = if moved == 0 {
+        "No device changed verdict under the edited assumptions.".to_string()
+    } else {
+        let each: Vec<String> = changes
+            .iter()
+            .map(|(from, to, n)| {
+                format!("{} {} → {}", thousands(*n as usize), from.key(), to.key())
+            })
+            .collect();
+        format!(
+            "Under the edited assumptions, {} {} changed verdict: {}.",
+            thousands(moved as usize),
+            if moved == 1 { "device" } else { "devices" },
+            each.join(", ")
+        )
+    };
+    html! {
+        <p class="fleet-changes" role="status" data-testid="fleet-changes"
+            data-changed-count={moved.to_string()}>{ text }</p>
     }
 }
 
