@@ -12,6 +12,7 @@
 //! memory), through the one module handle kept here.
 
 use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::rc::Rc;
 
 use wasm_bindgen::JsCast;
@@ -19,6 +20,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{JsFuture, spawn_local};
 use yew::Callback;
 
+use super::error::js_detail;
 use super::fleet_wire::{DeviceToOpen, FleetQuestion, bytes_to_js};
 use super::share_link::clear_address_fragment;
 use super::state::Action;
@@ -49,7 +51,7 @@ enum Module {
 #[derive(Default)]
 struct Link {
     module: Module,
-    waiting: Vec<FleetFile>,
+    waiting: VecDeque<FleetFile>,
     /// The page shows the fleet view: a fleet file joins its fleet instead of replacing it.
     shown: bool,
     present: bool,
@@ -73,7 +75,7 @@ pub fn open(name: String, bytes: Vec<u8>, dispatch: &Callback<Action>) {
         // Set now, not when the page has rendered: the next file of the same drop joins.
         link.shown = true;
         link.present = true;
-        link.waiting.push(FleetFile {
+        link.waiting.push_back(FleetFile {
             name,
             bytes,
             replace,
@@ -154,7 +156,7 @@ fn deliver() {
 async fn hand_files(handle: JsValue) {
     loop {
         let next = LINK.with_borrow_mut(|link| {
-            let next = (!link.waiting.is_empty()).then(|| link.waiting.remove(0));
+            let next = link.waiting.pop_front();
             link.handing = next.is_some();
             next
         });
@@ -222,21 +224,21 @@ async fn mount(dispatch: &Callback<Action>) -> Result<JsValue, String> {
         .ok_or("this copy of the page has no fleet view")?;
     let promise = loader
         .call0(&window)
-        .map_err(js_text)?
+        .map_err(|e| js_detail(&e))?
         .dyn_into::<js_sys::Promise>()
-        .map_err(js_text)?;
-    let module = JsFuture::from(promise).await.map_err(js_text)?;
+        .map_err(|e| js_detail(&e))?;
+    let module = JsFuture::from(promise).await.map_err(|e| js_detail(&e))?;
     let mount = js_sys::Reflect::get(&module, &JsValue::from_str("mount"))
-        .map_err(js_text)?
+        .map_err(|e| js_detail(&e))?
         .dyn_into::<js_sys::Function>()
-        .map_err(js_text)?;
+        .map_err(|e| js_detail(&e))?;
     let root = window
         .document()
         .and_then(|d| d.get_element_by_id(HOST_ID))
         .ok_or("the page has no place for the fleet view")?;
     mount
         .call2(&JsValue::NULL, &root, &host_object(dispatch))
-        .map_err(js_text)
+        .map_err(|e| js_detail(&e))
 }
 
 /// The page's side as the module calls it: `{ open_device(json), closed(), notify(text) }`.
@@ -293,14 +295,4 @@ fn show_loading(on: bool) {
     } else {
         ""
     });
-}
-
-/// A JavaScript error as text.
-fn js_text(error: impl Into<JsValue>) -> String {
-    let error = error.into();
-    error
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| error.as_string())
-        .unwrap_or_else(|| "unknown error".to_string())
 }
