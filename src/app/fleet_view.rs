@@ -15,6 +15,7 @@ use super::fleet_charts::{Bar, BarChart};
 use super::fleet_page::{FleetAction, FleetContext, use_fleet};
 use super::fleet_state::{FleetState, JudgedFleet};
 use super::fleet_table::FleetTable;
+use super::fleet_wire::no_verdict;
 use super::untrusted::untrusted;
 use crate::engine::{FindingCode, Severity};
 use crate::fleet::browse::{Filter, RowFormat, SortKey, Verdict, select, write_rows};
@@ -279,33 +280,44 @@ fn offer(
 /// A click on a verdict's bar filters the table to it, a second click (on the picked bar)
 /// shows every device again; the filters come into view, saying how many are shown.
 fn pick_verdict(app: &FleetContext, filter: &Filter) -> Callback<usize> {
-    let app = app.clone();
-    let filter = filter.clone();
-    Callback::from(move |index: usize| {
-        let Some(&verdict) = Verdict::ALL.get(index) else {
-            return;
-        };
-        let mut next = filter.clone();
-        next.verdict = (filter.verdict != Some(verdict)).then_some(verdict);
-        app.dispatch.emit(FleetAction::SetFilter(next));
-        browser::reveal_by_id(FILTERS_ID);
-    })
+    toggle_on_pick(
+        app,
+        filter,
+        |i| Verdict::ALL.get(i).copied(),
+        |f| &mut f.verdict,
+    )
 }
 
 /// As [`pick_verdict`], for a finding's bar.
 fn pick_finding(app: &FleetContext, filter: &Filter, bars: Rc<Vec<Bar>>) -> Callback<usize> {
+    let code_of = move |i: usize| {
+        let code = bars.get(i)?.finding?;
+        FindingCode::ALL.into_iter().find(|c| c.as_str() == code)
+    };
+    toggle_on_pick(app, filter, code_of, |f| &mut f.finding)
+}
+
+/// A bar's click: sets the filter `field` to the bar's value, or clears it when it already
+/// holds that value, and brings the filters into view.
+fn toggle_on_pick<T: PartialEq + 'static>(
+    app: &FleetContext,
+    filter: &Filter,
+    value_of: impl Fn(usize) -> Option<T> + 'static,
+    field: fn(&mut Filter) -> &mut Option<T>,
+) -> Callback<usize> {
     let app = app.clone();
     let filter = filter.clone();
     Callback::from(move |index: usize| {
-        let code = bars.get(index).and_then(|bar| bar.finding);
-        let Some(code) = FindingCode::ALL
-            .into_iter()
-            .find(|c| Some(c.as_str()) == code)
-        else {
+        let Some(value) = value_of(index) else {
             return;
         };
         let mut next = filter.clone();
-        next.finding = (filter.finding != Some(code)).then_some(code);
+        let slot = field(&mut next);
+        *slot = if slot.as_ref() == Some(&value) {
+            None
+        } else {
+            Some(value)
+        };
         app.dispatch.emit(FleetAction::SetFilter(next));
         browser::reveal_by_id(FILTERS_ID);
     })
@@ -434,6 +446,6 @@ fn open_callback(app: &FleetContext, fleet: &FleetState) -> Callback<usize> {
     let fleet = fleet.clone();
     Callback::from(move |record: usize| match fleet.device_to_open(record) {
         Ok(device) => host.open_device(&device),
-        Err(reason) => host.notify(&format!("This device has no verdict: {reason}.")),
+        Err(reason) => host.notify(&no_verdict(&reason)),
     })
 }

@@ -14,6 +14,12 @@ use crate::fleet::input::{Content, Record};
 use crate::scenario::Assumptions;
 use crate::utc::UtcTime;
 
+/// What the user reads when a device of the fleet cannot be opened: the fleet view says it for
+/// a row without a token, the page for a token that does not read.
+pub fn no_verdict(reason: &str) -> String {
+    format!("This device has no verdict: {reason}.")
+}
+
 /// How much of a fleet file crosses between the modules per task: an export of 100,000 devices
 /// is ~90 MB, and copying it in one go held the page for ~150 ms (each side copies it once).
 const PIECE: usize = 4 << 20;

@@ -27,7 +27,7 @@ use crate::share::decode_link;
 use crate::utc::UtcTime;
 use crate::workspace::{CertTarget, FileId, Workspace};
 
-use super::fleet_wire::{DeviceToOpen, JudgeKey};
+use super::fleet_wire::{DeviceToOpen, JudgeKey, no_verdict};
 use super::share_link::sentence;
 
 /// A file still being read from disk (big files are read in chunks, with a progress bar).
@@ -462,7 +462,7 @@ impl State {
                 true
             }
             Err(reason) => {
-                self.notice = Some(format!("This device has no verdict: {reason}."));
+                self.notice = Some(no_verdict(&reason));
                 false
             }
         }
