@@ -227,9 +227,14 @@ mod tests {
     use crate::fleet::{FleetOptions, run};
 
     fn fleet() -> crate::fleet::Fleet {
+        fleet_under(&FleetOptions::default())
+    }
+
+    /// The fixture fleet judged under `options`.
+    fn fleet_under(options: &FleetOptions) -> crate::fleet::Fleet {
         let csv: &[u8] = include_bytes!("../../tests/fixtures/fleet/fleet.csv");
         let input: Box<dyn std::io::Read + Send> = Box::new(csv);
-        run(vec![("fleet.csv".into(), input)], &FleetOptions::default()).expect("read")
+        run(vec![("fleet.csv".into(), input)], options).expect("read")
     }
 
     #[test]
@@ -272,16 +277,11 @@ mod tests {
 
     #[test]
     fn verdict_changes_count_the_devices_whose_verdict_moved() {
-        let csv: &[u8] = include_bytes!("../../tests/fixtures/fleet/fleet.csv");
-        let judge = |options: &FleetOptions| {
-            let input: Box<dyn std::io::Read + Send> = Box::new(csv);
-            run(vec![("fleet.csv".into(), input)], options).expect("read")
-        };
-        let before = judge(&FleetOptions::default());
+        let before = fleet();
         let mut flighted = FleetOptions::default();
         let tenant = crate::scenario::samples::guid(crate::scenario::samples::ACCOUNT_A);
         flighted.assumptions.flighted_accounts.push(tenant);
-        let after = judge(&flighted);
+        let after = fleet_under(&flighted);
         let (old, new) = (before.rows(), after.rows());
         assert!(verdict_changes(&old, &old).is_empty());
         let changes = verdict_changes(&old, &new);
