@@ -25,6 +25,8 @@ import os
 import re
 import sys
 
+from fleet_loader import SCRIPT_ID
+
 OUTPUT = "ime-cert-inspector-offline.html"
 # The collector script, which Trunk copies beside the page; the offline copy carries it inside
 # (the app reads it from `#collector-script` for its copy and download buttons).
@@ -40,7 +42,7 @@ PRELOADS = re.compile(r"<link rel=\"(?:modulepreload|preload)\"[^>]*>")
 CSP = re.compile(r"<meta http-equiv=\"Content-Security-Policy\" content=\"[^\"]*\">")
 CSP_COMMENT = re.compile(r"<!-- The page talks to no one.*?-->\s*", re.S)
 # The fleet view's loader (scripts/fleet_loader.py): `import('./fleet-view-….js')`, its wasm URL.
-FLEET_LOADER = re.compile(r"<script type=\"module\" id=\"fleet-loader\">(.*?)</script>", re.S)
+FLEET_LOADER = re.compile(rf"<script type=\"module\" id=\"{SCRIPT_ID}\">(.*?)</script>", re.S)
 FLEET_GLUE = re.compile(r"import\('\./([^']+\.js)'\)")
 # The glue's last line: `export { initSync, __wbg_init as default };`.
 GLUE_EXPORTS = re.compile(r"^export\s*\{([^}]*)\}\s*;?\s*$", re.M)
@@ -86,6 +88,17 @@ def split_glue(glue: str) -> tuple[str, str, dict[str, str]]:
     for name in GLUE_DECLARED.findall(glue):
         others[name] = name
     return GLUE_EXPORTS.sub("", glue), init, others
+
+
+def staged_base64(staging: str, name: str) -> str:
+    """A staged file's bytes as base64 text."""
+    with open(os.path.join(staging, name), "rb") as f:
+        return base64.b64encode(f.read()).decode("ascii")
+
+
+def embedded(element_id: str, data64: str) -> str:
+    """A non-executed element holding base64 data (read back by `read_bytes_js` or the app)."""
+    return f'<script type="application/octet-stream" id="{element_id}">{data64}</script>'
 
 
 def read_bytes_js(element_id: str) -> str:
@@ -143,21 +156,14 @@ def offline_html(staging: str) -> str:
 
     with open(os.path.join(staging, glue_name), encoding="utf-8") as f:
         script = inline_glue(f.read())
-    with open(os.path.join(staging, wasm_name), "rb") as f:
-        wasm64 = base64.b64encode(f.read()).decode("ascii")
     fleet_loader = one(FLEET_LOADER, html, "the fleet view's loader in index.html")
     fleet_glue_name = one(FLEET_GLUE, fleet_loader.group(1), "the fleet glue's name").group(1)
     fleet_wasm_name = one(WASM_NAME, fleet_loader.group(1), "the fleet wasm's name").group(1)
     with open(os.path.join(staging, fleet_glue_name), encoding="utf-8") as f:
         fleet_script = inline_fleet_glue(f.read())
-    with open(os.path.join(staging, fleet_wasm_name), "rb") as f:
-        fleet64 = base64.b64encode(f.read()).decode("ascii")
     with open(os.path.join(staging, css_link.group(1)), encoding="utf-8") as f:
         css = f.read()
-    with open(os.path.join(staging, icon_link.group(1)), "rb") as f:
-        icon = "data:image/svg+xml;base64," + base64.b64encode(f.read()).decode("ascii")
-    with open(os.path.join(staging, COLLECTOR), "rb") as f:
-        collector64 = base64.b64encode(f.read()).decode("ascii")
+    icon = "data:image/svg+xml;base64," + staged_base64(staging, icon_link.group(1))
 
     # Inline text must not end its own element early.
     if any(re.search(r"</script", s, re.I) for s in (script, fleet_script)) or re.search(
@@ -180,7 +186,7 @@ def offline_html(staging: str) -> str:
         (ICON, f'<link rel="icon" href="{icon}">'),
         (PRELOADS, ""),
         (LOADER, f'<script type="module">{script}</script>'),
-        (FLEET_LOADER, f'<script type="module" id="fleet-loader">{fleet_script}</script>'),
+        (FLEET_LOADER, f'<script type="module" id="{SCRIPT_ID}">{fleet_script}</script>'),
     ]
     for pattern, text in replacements:
         # A function as the replacement: the inline text is taken literally (no \\1 escapes).
@@ -189,19 +195,12 @@ def offline_html(staging: str) -> str:
         html, count = pattern.subn(lambda _m, t=text: t, html, count=limit)
         if count < 1:
             raise HookError(f"cannot replace {pattern.pattern[:40]}")
-    html = html.replace(
-        "<body>",
-        '<body data-offline="true">\n  <script type="application/octet-stream" id="wasm-base64">'
-        + wasm64
-        + "</script>\n  "
-        + '<script type="application/octet-stream" id="fleet-wasm-base64">'
-        + fleet64
-        + "</script>\n  "
-        + '<script type="application/octet-stream" id="collector-script">'
-        + collector64
-        + "</script>",
-        1,
-    )
+    carried = [
+        embedded("wasm-base64", staged_base64(staging, wasm_name)),
+        embedded("fleet-wasm-base64", staged_base64(staging, fleet_wasm_name)),
+        embedded("collector-script", staged_base64(staging, COLLECTOR)),
+    ]
+    html = html.replace("<body>", '<body data-offline="true">\n  ' + "\n  ".join(carried), 1)
     return html
 
 
